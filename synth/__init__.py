@@ -1,0 +1,3 @@
+"""synth: check what scientific writing claims against the papers it cites."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Turning documents into page-anchored text: pure functions except :mod:`synth.parsing.pdf`."""

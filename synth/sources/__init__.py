@@ -1,0 +1,16 @@
+"""Where papers come from: arXiv (live or an offline mirror) and local files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from synth.parsing.structure import PageText
+from synth.types import Paper
+
+
+@dataclass(frozen=True)
+class Document:
+    """A paper and its page texts, ready to be cut into passages and stored."""
+
+    paper: Paper
+    pages: list[PageText]

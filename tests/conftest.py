@@ -1,0 +1,96 @@
+"""Every test runs under its own SYNTH_HOME (and HOME), with no SYNTH_* setting leaking in
+from the developer's shell, and with arXiv's politeness delays set to zero."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def synth_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in list(os.environ):
+        if name.startswith("SYNTH_") and name != "SYNTH_SHARED_DATA":
+            monkeypatch.delenv(name)
+    home = tmp_path / "synth-home"
+    monkeypatch.setenv("SYNTH_HOME", str(home))
+    monkeypatch.setenv("HOME", str(tmp_path / "user"))
+    monkeypatch.setenv("SYNTH_ARXIV_DELAY_SECONDS", "0")
+    monkeypatch.setenv("SYNTH_ARXIV_BACKOFF_SECONDS", "0")
+    return home
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Third-party data (../shared/data, or SYNTH_SHARED_DATA): read in place, never copied."""
+    root = Path(os.environ.get("SYNTH_SHARED_DATA", REPO.parent / "shared" / "data"))
+    if not root.is_dir():
+        pytest.skip(f"shared data not found at {root} (set SYNTH_SHARED_DATA)")
+    return root
+
+
+@pytest.fixture(scope="session")
+def arxiv_mirror(shared_data: Path) -> Path:
+    """The recorded arXiv API responses (Atom files, CC0 metadata)."""
+    return shared_data / "arxiv"
+
+
+FAKE_ID = "2101.00001"
+FAKE_TITLE = "A Made-Up Study of Transfer for Testing"
+FAKE_ABSTRACT = (
+    "We describe a study that does not exist. It reports a gain of 3.5 points from "
+    "intermediate training. The numbers serve only to test synth."
+)
+
+
+def atom_feed(arxiv_id: str, version: str, title: str, abstract: str, authors: list[str]) -> str:
+    """An arXiv API answer for one entry, in the layout the API uses (written for tests)."""
+    names = "".join(f"<author><name>{a}</name></author>" for a in authors)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/"
+      xmlns:arxiv="http://arxiv.org/schemas/atom">
+  <link href="http://arxiv.org/api/query?id_list={arxiv_id}" rel="self"/>
+  <title type="html">ArXiv Query: id_list={arxiv_id}</title>
+  <id>http://arxiv.org/api/test</id>
+  <updated>2021-01-04T00:00:00-05:00</updated>
+  <opensearch:totalResults>1</opensearch:totalResults>
+  <opensearch:startIndex>0</opensearch:startIndex>
+  <opensearch:itemsPerPage>100</opensearch:itemsPerPage>
+  <entry>
+    <id>http://arxiv.org/abs/{arxiv_id}{version}</id>
+    <updated>2021-01-04T10:00:00Z</updated>
+    <published>2021-01-01T10:00:00Z</published>
+    <title>{title}</title>
+    <summary>  {abstract}
+</summary>
+    {names}
+    <link href="http://arxiv.org/abs/{arxiv_id}{version}" rel="alternate" type="text/html"/>
+    <link title="pdf" href="http://arxiv.org/pdf/{arxiv_id}{version}" rel="related"
+          type="application/pdf"/>
+    <arxiv:primary_category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+    <category term="cs.CL" scheme="http://arxiv.org/schemas/atom"/>
+  </entry>
+</feed>
+"""
+
+
+@pytest.fixture
+def fake_mirror(tmp_path: Path) -> Path:
+    """A mirror holding one invented paper (Atom entry + generated 5-page PDF) and one
+    invented paper with no PDF."""
+    from pdfgen import one_column_pdf
+
+    root = tmp_path / "mirror"
+    (root / "atom").mkdir(parents=True)
+    (root / "pdf").mkdir()
+    feed = atom_feed(FAKE_ID, "v2", FAKE_TITLE, FAKE_ABSTRACT, ["Ada Lovelace", "Alan Turing"])
+    (root / "atom" / f"{FAKE_ID}.xml").write_text(feed)
+    one_column_pdf(root / "pdf" / f"{FAKE_ID}v2.pdf")
+    (root / "atom" / "2101.00002.xml").write_text(
+        atom_feed("2101.00002", "v1", "No PDF Here", "Only an abstract. Nothing more.", ["B. C."])
+    )
+    return root

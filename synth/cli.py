@@ -217,7 +217,7 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."
     if as_json:
         typer.echo(json.dumps([_paper_json(s.paper, s.passages) for s in summaries], indent=2))
         return
-    table = Table("paper_id", "title", "source", "year", "pages", "passages", "note")
+    table = Table("paper_id", "title", "source", "year", "pages", "passages", "text")
     for s in summaries:
         p = s.paper
         table.add_row(
@@ -227,7 +227,7 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."
             str(p.year or ""),
             str(p.pages),
             str(s.passages),
-            p.note,
+            "full" if p.full_text else "abstract only",
         )
     console = _console()
     console.print(table)

@@ -11,7 +11,7 @@ from synth.types import Passage
 _BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 _ABBREVIATIONS = {
     "e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "sec", "secs", "tab", "vs", "cf", "dr",
-    "mr", "mrs", "ms", "no", "nos", "approx", "resp", "incl", "viz", "ref", "refs", "ch",
+    "mr", "mrs", "ms", "approx", "resp", "incl", "viz", "ref", "refs", "ch",
     "vol", "pp", "ed", "eds", "jr", "sr", "prof", "inc", "ltd", "corp", "u.s", "u.k", "ca",
 }  # fmt: skip
 _LAST_TOKEN = re.compile(r"(\S+)$")

@@ -24,10 +24,11 @@ _CHARMAP = str.maketrans(
         "\u200b": "",
     }
 )
-_PAGE_NUMBER = re.compile(r"^(page\s+)?(\d{1,4}|[ivxlc]{1,7})(\s*(of|/)\s*\d{1,4})?$", re.I)
+_ROMAN = r"(?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})"
+_PAGE_NUMBER = re.compile(rf"^(page\s+)?(\d{{1,4}}|{_ROMAN})(\s*(of|/)\s*\d{{1,4}})?$", re.I)
 _ARXIV_STAMP = re.compile(r"^arXiv:\S+\s+\[[^\]]+\]\s+\d{1,2}\s+\w{3}\s+\d{4}$")
-_HYPHEN_END = re.compile(r"([A-Za-z]+)-$")
-_WORD_START = re.compile(r"[a-z]+")
+_HYPHEN_END = re.compile(r"(-?)([A-Za-z0-9]+)-$")
+_WORD_START = re.compile(r"[A-Za-z0-9]+")
 _COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
 EDGE_LINES = 2  # lines at the top and bottom of a page that may be running headers/footers
 PROSE_LINE = 60  # a line this long that ends a sentence is body text, never a running line
@@ -86,8 +87,11 @@ def hyphenated_words(lines: Iterable[str]) -> set[str]:
 
 
 def join_lines(lines: list[str], hyphenated: set[str]) -> str:
-    """Join a paragraph's lines, mending words hyphenated at a line end. The hyphen stays
-    when the document writes that compound with a hyphen elsewhere."""
+    """Join a paragraph's lines, mending words hyphenated at a line end ("trans-" +
+    "fer"). The hyphen stays, with no space, when it belongs to a compound: the document
+    writes the pair with a hyphen elsewhere, the fragment is already a compound
+    ("state-of-the-" + "art"), the next line starts with a capital or a digit ("Self-" +
+    "Attention"), or the fragment is an acronym or a number ("GPT-" + "style", "3-" + "5")."""
     out = ""
     for line in lines:
         if not out:
@@ -95,7 +99,14 @@ def join_lines(lines: list[str], hyphenated: set[str]) -> str:
             continue
         end, start = _HYPHEN_END.search(out), _WORD_START.match(line)
         if end and start:
-            keep = f"{end.group(1)}-{start.group(0)}".lower() in hyphenated
+            head, tail = end.group(2), start.group(0)
+            keep = (
+                bool(end.group(1))
+                or not tail[0].islower()
+                or not head[-1].isalpha()
+                or (len(head) > 1 and head.isupper())
+                or f"{head}-{tail}".lower() in hyphenated
+            )
             out = out + line if keep else out[:-1] + line
         else:
             out = f"{out} {line}"

@@ -16,8 +16,9 @@ PARAGRAPH_SEP = "\n\n"
 
 _NUMBER_PREFIX = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,4}\.)\s*")
 _NUMBERED = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z][^.!?]{1,70}$")
+# "A Details", "A.1 Setup", "Appendix B": not "C. Raffel ..." (an initial) nor "C Raffel 2020".
 _APPENDIX = re.compile(
-    r"^(?:appendix\b.*|supplementary\b.*|[A-H](?:\.\d{1,2})*\.?\s+[A-Z][^.!?]{1,70})$", re.I
+    r"^(?:(?:appendix|supplementary)\b.*|[A-H](?:\.\d{1,2})*\s+[A-Z][^.!?\d]{1,70})$", re.I
 )
 _MARKDOWN = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
 _NAMED = {

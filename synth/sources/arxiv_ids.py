@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from synth.errors import SynthError
 
-_NEW = r"\d{4}\.\d{4,5}"
+# YYMM.NNNN from 2007 to 2014, YYMM.NNNNN since 2015 (months 01-12).
+_NEW = r"(?:0[7-9]|1[0-4])(?:0[1-9]|1[0-2])\.\d{4}|(?:1[5-9]|[2-9]\d)(?:0[1-9]|1[0-2])\.\d{5}"
 _OLD = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
 _ID = re.compile(rf"^(?P<base>{_NEW}|{_OLD})(?P<version>v\d+)?$")
 _URL = re.compile(
@@ -29,7 +30,7 @@ class ArxivId:
 def parse_arxiv_id(text: str) -> ArxivId:
     """Parse ``2005.13013``, ``2005.13013v2``, ``arXiv:2005.13013``, ``hep-th/9901001``
     or an arxiv.org abs/pdf URL. Raises :class:`SynthError` for anything else."""
-    raw = text.strip()
+    raw = re.sub(r"[?#].*$", "", text.strip())  # a copied URL's ?context=cs or #section
     url = _URL.match(raw)
     candidate = url.group("id") if url else re.sub(r"^arxiv:", "", raw, flags=re.I)
     match = _ID.match(candidate)

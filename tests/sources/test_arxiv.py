@@ -174,9 +174,9 @@ def test_unknown_id_on_live_api(tmp_path: Path) -> None:
 
     source, _, _ = _scripted(tmp_path, [(200, EMPTY_FEED)])
     with pytest.raises(SynthError) as caught:
-        source.load(parse_arxiv_id("2999.99999"), "2999.99999")
-    assert "2999.99999: arXiv has no such paper" in caught.value.message
-    assert "arxiv.org/abs/2999.99999" in (caught.value.hint or "")
+        source.load(parse_arxiv_id("2912.99999"), "2912.99999")
+    assert "2912.99999: arXiv has no such paper" in caught.value.message
+    assert "arxiv.org/abs/2912.99999" in (caught.value.hint or "")
 
 
 def test_pdf_download_timeout_after_metadata_is_an_error(tmp_path: Path) -> None:

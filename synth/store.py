@@ -16,6 +16,7 @@ from pathlib import Path
 
 from synth.errors import SynthError
 from synth.parsing.structure import PageText
+from synth.sources.arxiv_ids import parse_arxiv_id
 from synth.types import Paper, Passage
 
 SCHEMA_VERSION = 1
@@ -131,7 +132,10 @@ class Store:
         found = self.by_paper_id(ref) or self.get(ref)
         if found:
             return found
-        base = ref.split("v")[0] if ref[:4].isdigit() else ref
+        try:
+            base = parse_arxiv_id(ref).base
+        except SynthError:
+            return None
         rows = self._conn.execute(
             "SELECT record FROM papers WHERE arxiv_id = ?", (base,)
         ).fetchall()

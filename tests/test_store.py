@@ -100,3 +100,12 @@ def test_a_corrupt_database_is_reported_not_overwritten(tmp_path: Path) -> None:
         Store(path)
     assert "move the file aside" in (caught.value.hint or "")
     assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_find_by_arxiv_id_needs_a_unique_match(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        store.add(_paper("p_1", "2005.13013v1", arxiv_id="2005.13013"), [], [], False)
+        assert store.find("arXiv:2005.13013v2") == store.get("p_1")
+        store.add(_paper("p_2", "2005.13013", arxiv_id="2005.13013"), [], [], False)
+        assert store.find("2005.13013v2") is None  # two versions stored: ask by paper_id
+        assert store.find("not an id") is None

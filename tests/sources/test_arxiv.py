@@ -185,3 +185,12 @@ def test_pdf_download_timeout_after_metadata_is_an_error(tmp_path: Path) -> None
     with pytest.raises(SynthError, match="did not answer"):
         source.load(parse_arxiv_id(FAKE_ID), FAKE_ID)
     assert not (tmp_path / "cache").exists() or not list((tmp_path / "cache").iterdir())
+
+
+def test_oversized_pdf_download_is_refused_and_not_cached(tmp_path: Path) -> None:
+    source, _, _ = _scripted(tmp_path, [(200, FEED), (200, b"%PDF-1.7\n" + b"0" * 300_000)])
+    source.settings = source.settings.model_copy(update={"max_pdf_mb": 0.1})
+    with pytest.raises(SynthError, match=r"over 0\.1 MB") as caught:
+        source.load(parse_arxiv_id(FAKE_ID), FAKE_ID)
+    assert "SYNTH_ARXIV_MAX_PDF_MB" in (caught.value.hint or "")
+    assert not (tmp_path / "cache").exists()

@@ -25,7 +25,7 @@ _NAMED = {
     "abstract", "introduction", "related work", "background", "method", "methods",
     "methodology", "approach", "experiments", "experimental setup", "results", "discussion",
     "analysis", "conclusion", "conclusions", "limitations", "acknowledgments",
-    "acknowledgements", "references", "bibliography", "appendix", "appendices",
+    "acknowledgements", "appendix", "appendices",
 }  # fmt: skip
 _REFERENCES = {"references", "bibliography", "works cited", "literature cited"}
 _PARAGRAPH_END = re.compile(r"[.!?:][\"'”’)\]]?$")

@@ -12,7 +12,10 @@ SYNTH_ARXIV_MIRROR ?= $(abspath ../shared/data/arxiv)
 export SYNTH_ARXIV_MIRROR
 endif
 
-.PHONY: setup demo test lint typecheck unit clean
+# SciFact (claims + abstracts) beside the checkout: used to train and to evaluate the verifier.
+SCIFACT ?= $(wildcard ../shared/data/scifact)
+
+.PHONY: setup demo model eval bench test lint typecheck unit clean
 
 setup: $(VENV)/.installed
 
@@ -22,14 +25,28 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-# Until `synth audit` exists (a later issue) the demo runs the corpus steps: fetch the
-# papers of corpus/arxiv-ids.txt, add the demo notes, and show what was stored.
-demo: setup
+# Until `synth audit` exists (a later issue) the demo fetches the papers of
+# corpus/arxiv-ids.txt, adds the demo notes, builds the verifier once, and checks claims.
+demo: model
 	$(BIN)/synth fetch $$(grep -v '^#' corpus/arxiv-ids.txt)
 	$(BIN)/synth add corpus/demo-notes.md
 	$(BIN)/synth corpus list
-	$(BIN)/synth corpus show 2005.13013 --limit 5
-	$(BIN)/synth info
+	$(BIN)/synth check "The best intermediate task gives XLM-R Large a 5.4 point gain on XTREME" --paper 2005.13013
+	$(BIN)/synth check "The best intermediate task gives XLM-R Large a 9.1 point gain on XTREME" --paper 2005.13013
+	$(BIN)/synth check "Multilingual models need no training data in the target language"
+
+# The default verifier, built once (about 20 minutes on 2 CPU cores; see README).
+model: setup
+	@$(BIN)/synth models list | grep -q '^synth-nli-minilm ' || \
+	  $(BIN)/synth models build $(if $(SCIFACT),--scifact $(SCIFACT))
+
+# The SciFact figures of the README: the held-out test split of the training claims.
+eval: model
+	$(BIN)/synth eval scifact --claims $(SCIFACT)/claims_train.jsonl \
+	  --corpus $(SCIFACT)/corpus.jsonl --split test --out reports/scifact-eval.json
+
+bench: model
+	SYNTH_SHARED_DATA=$(abspath ../shared/data) $(BIN)/python benchmarks/bench_check.py
 
 lint: setup
 	$(BIN)/ruff check synth tests benchmarks

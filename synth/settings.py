@@ -6,10 +6,13 @@ for example ``SYNTH_ARXIV_MIRROR`` or ``SYNTH_CHUNK_MAX_SENTENCES``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from synth.types import content_id
 
 
 def _default_home() -> Path:
@@ -37,6 +40,46 @@ class ChunkSettings(BaseModel):
     context_chars: int = Field(default=1500, ge=0, description="Paragraph context kept around it.")
 
 
+class EmbedSettings(BaseModel):
+    model: str = Field(
+        default="all-MiniLM-L6-v2",
+        description="A sentence-transformers model: a packaged name, a folder, or a hub id.",
+    )
+    batch_size: int = Field(default=64, ge=1)
+
+
+class IndexSettings(BaseModel):
+    exact_max: int = Field(
+        default=50_000, ge=0, description="Exact search up to this many passages; HNSW above."
+    )
+    hnsw_m: int = Field(default=32, ge=4, description="HNSW links per node.")
+    hnsw_ef_construction: int = Field(default=200, ge=8)
+    hnsw_ef_search: int = Field(default=128, ge=8, description="HNSW search breadth.")
+
+
+class RetrieveSettings(BaseModel):
+    dense_k: int = Field(default=50, ge=1, description="Dense candidates before fusion.")
+    sparse_k: int = Field(default=50, ge=1, description="BM25 candidates before fusion.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    top_k: int = Field(default=10, ge=1, description="Fused passages scored by the verifier.")
+    reranker: str | None = Field(
+        default=None, description="Optional cross-encoder (folder or hub id) to re-rank."
+    )
+
+
+class VerifySettings(BaseModel):
+    model: str = Field(
+        default="synth-nli-minilm",
+        description="NLI model: a model built under SYNTH_HOME/models, a folder, or a hub id.",
+    )
+    batch_size: int = Field(default=16, ge=1)
+    max_length: int = Field(default=256, ge=16, description="Tokens per premise+claim pair.")
+    threshold: float = Field(
+        default=0.5, gt=0, lt=1, description="Least probability for SUPPORTED/REFUTED."
+    )
+    max_claim_chars: int = Field(default=1000, ge=10)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SYNTH_",
@@ -49,6 +92,10 @@ class Settings(BaseSettings):
     arxiv: ArxivSettings = ArxivSettings()
     parse: ParseSettings = ParseSettings()
     chunk: ChunkSettings = ChunkSettings()
+    embed: EmbedSettings = EmbedSettings()
+    index: IndexSettings = IndexSettings()
+    retrieve: RetrieveSettings = RetrieveSettings()
+    verify: VerifySettings = VerifySettings()
 
     @property
     def db_path(self) -> Path:
@@ -57,3 +104,16 @@ class Settings(BaseSettings):
     @property
     def pdf_cache(self) -> Path:
         return self.home / "cache" / "pdf"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.home / "models"
+
+    @property
+    def index_dir(self) -> Path:
+        return self.home / "index"
+
+    def retrieval_hash(self) -> str:
+        """A short hash of every setting that changes a verdict, so results say what made them."""
+        parts = self.model_dump(include={"chunk", "embed", "retrieve", "verify"}, mode="json")
+        return content_id("cfg", json.dumps(parts, sort_keys=True))

@@ -7,6 +7,7 @@ leaves either the whole paper or none of it.
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,12 +15,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
+import numpy as np
+import numpy.typing as npt
+
 from synth.errors import SynthError
 from synth.parsing.structure import PageText
 from synth.sources.arxiv_ids import parse_arxiv_id
 from synth.types import Paper, Passage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: embeddings
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY,
@@ -49,6 +53,16 @@ CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
 CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
     INSERT INTO passages_fts(rowid, text) VALUES (new.rowid, new.text);
 END;
+-- One vector per (model, passage). ``seq`` only grows (AUTOINCREMENT), so it names a vector
+-- for good: the FAISS index uses it as its id and can tell added rows from removed ones.
+CREATE TABLE IF NOT EXISTS embeddings (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage INTEGER NOT NULL REFERENCES passages(rowid) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    UNIQUE (model, passage)
+);
+CREATE INDEX IF NOT EXISTS embeddings_passage ON embeddings(passage);
 CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
 END;
@@ -59,6 +73,34 @@ class AddStatus(StrEnum):
     ADDED = "added"
     UPDATED = "updated"
     UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A passage as retrieval hands it on: its row key, the record and its paper's title."""
+
+    key: int
+    passage: Passage
+    title: str
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Stored embeddings: ``seqs[i]`` names row ``matrix[i]`` of passage ``keys[i]``."""
+
+    seqs: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64]
+    matrix: npt.NDArray[np.float32]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query matching any word of ``text``, each quoted so no character in a claim
+    can be read as FTS5 syntax; BM25 then weighs the words by rarity."""
+    words = dict.fromkeys(w.lower() for w in _WORD.findall(text) if len(w) > 1 or w.isdigit())
+    return " OR ".join(f'"{w}"' for w in words)
 
 
 @dataclass(frozen=True)
@@ -213,3 +255,106 @@ class Store:
 
     def count_passages(self) -> int:
         return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def _paper_filter(self, papers: list[Paper] | None, column: str) -> tuple[str, list[str]]:
+        if papers is None:
+            return "", []
+        marks = ",".join("?" * len(papers))
+        return f" AND {column} IN ({marks})", [p.id for p in papers]
+
+    def unembedded(self, model: str, limit: int) -> list[tuple[int, str]]:
+        """Up to ``limit`` passages (key, text) with no vector for ``model`` yet."""
+        return list(
+            self._conn.execute(
+                "SELECT p.rowid, p.text FROM passages p WHERE NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?) "
+                "ORDER BY p.rowid LIMIT ?",
+                (model, limit),
+            )
+        )
+
+    def count_unembedded(self, model: str) -> int:
+        return int(
+            self._conn.execute(
+                "SELECT count(*) FROM passages p WHERE NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?)",
+                (model,),
+            ).fetchone()[0]
+        )
+
+    def put_vectors(self, model: str, keys: list[int], matrix: npt.NDArray[np.float32]) -> None:
+        """Store one vector per passage key, all in one transaction."""
+        rows = np.ascontiguousarray(matrix, dtype=np.float32)
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(passage, model, vector) VALUES (?, ?, ?)",
+                [(key, model, rows[i].tobytes()) for i, key in enumerate(keys)],
+            )
+
+    def vectors(self, model: str, after_seq: int = 0, papers: list[Paper] | None = None) -> Vectors:
+        """The stored vectors of ``model`` with ``seq > after_seq``, optionally only those
+        of the given papers, in ``seq`` order."""
+        where, args = self._paper_filter(papers, "p.paper")
+        rows = self._conn.execute(
+            "SELECT e.seq, e.passage, e.vector FROM embeddings e "
+            "JOIN passages p ON p.rowid = e.passage "
+            f"WHERE e.model = ? AND e.seq > ?{where} ORDER BY e.seq",
+            [model, after_seq, *args],
+        ).fetchall()
+        if not rows:
+            return Vectors(
+                np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
+            )
+        matrix = np.stack([np.frombuffer(r[2], dtype=np.float32) for r in rows])
+        return Vectors(
+            np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.int64),
+            matrix,
+        )  # fmt: skip
+
+    def vector_stats(self, model: str, upto_seq: int) -> tuple[int, int]:
+        """(count, sum of seq) of ``model``'s vectors with ``seq <= upto_seq``: an index
+        built up to that seq is still valid exactly when these match what it holds."""
+        count, total = self._conn.execute(
+            "SELECT count(*), coalesce(sum(seq), 0) FROM embeddings WHERE model = ? AND seq <= ?",
+            (model, upto_seq),
+        ).fetchone()
+        return int(count), int(total)
+
+    def seq_keys(self, seqs: list[int]) -> dict[int, int]:
+        """Passage key of each vector ``seq`` (seqs that no longer exist are left out)."""
+        if not seqs:
+            return {}
+        marks = ",".join("?" * len(seqs))
+        rows = self._conn.execute(
+            f"SELECT seq, passage FROM embeddings WHERE seq IN ({marks})", seqs
+        )
+        return {int(seq): int(key) for seq, key in rows}
+
+    def bm25(self, text: str, k: int, papers: list[Paper] | None = None) -> list[tuple[int, float]]:
+        """The ``k`` best passages for ``text`` by BM25, as (key, score), higher is better."""
+        query = fts_query(text)
+        if not query:
+            return []
+        where, args = self._paper_filter(papers, "p.paper")
+        rows = self._conn.execute(
+            "SELECT f.rowid, bm25(passages_fts) AS score FROM passages_fts f "
+            "JOIN passages p ON p.rowid = f.rowid "
+            f"WHERE passages_fts MATCH ?{where} ORDER BY score LIMIT ?",
+            [query, *args, k],
+        )
+        return [(int(key), -float(score)) for key, score in rows]  # FTS5 bm25 is negative
+
+    def found(self, keys: list[int]) -> dict[int, Found]:
+        """The passages with these keys, with their papers' titles."""
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(
+            "SELECT s.rowid, s.record, json_extract(p.record, '$.title') FROM passages s "
+            f"JOIN papers p ON p.id = s.paper WHERE s.rowid IN ({marks})",
+            keys,
+        )
+        return {
+            int(key): Found(int(key), Passage.model_validate_json(record), title or "")
+            for key, record, title in rows
+        }

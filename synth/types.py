@@ -112,12 +112,45 @@ class Evidence(Record):
     neutral: float
 
 
+class NumericStatus(StrEnum):
+    NO_NUMBERS = "no_numbers"  # the claim states no quantity
+    CONSISTENT = "consistent"  # every quantity of the claim is in the evidence
+    MISSING = "missing"  # some quantity is nowhere in the evidence
+    CONTRADICTED = "contradicted"  # the evidence gives another value in the same unit
+
+
+class NumericCheck(Record):
+    """The claim's quantities compared with its best evidence (surface texts)."""
+
+    status: NumericStatus
+    claim_quantities: tuple[str, ...] = ()
+    matched: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    conflicting: tuple[str, ...] = ()
+
+
+class PaperVerdict(Record):
+    """What one paper's evidence says about a claim."""
+
+    paper_id: str
+    title: str = ""
+    label: Label
+    confidence: float
+
+
 class Verdict(Record):
+    """A claim's label with its calibrated confidence, the per-paper labels it was built
+    from, the evidence (best first), the numeric-consistency result, and what made it."""
+
     claim: Claim
     label: Label
     confidence: float
+    conflict: bool = False  # some papers support the claim and others refute it
+    papers: tuple[PaperVerdict, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    numeric: NumericCheck | None = None
     model: str
+    settings_hash: str = ""
 
 
 class Report(Record):

@@ -94,3 +94,49 @@ def fake_mirror(tmp_path: Path) -> Path:
         atom_feed("2101.00002", "v1", "No PDF Here", "Only an abstract. Nothing more.", ["B. C."])
     )
     return root
+
+
+FIXTURES = REPO / "tests" / "fixtures"
+_TINY_TEXT = (
+    "a the of in on by to and is are was were not no did do does more less than before "
+    "after bed sleep onset warm bath cool water coffee memory recall morning afternoon "
+    "evening walk walks mood points minutes percent study students adults older daily "
+    "improve improves raise raises lower lowers gain gains delay delays screen screens "
+    "noise reading music man woman child dog dogs person people food book guitar plays "
+    "runs reads cooks "
+)
+_TINY_WORDS = _TINY_TEXT.split()
+
+
+@pytest.fixture(scope="session")
+def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A randomly initialised 2-layer BERT with a 3-way NLI head and a tokenizer whose
+    vocabulary is built here: a real Hugging Face model folder, loadable offline in
+    milliseconds, for tests of the model adapters (its scores mean nothing)."""
+    import torch
+    from transformers import BertConfig, BertForSequenceClassification, BertTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-model")
+    chars = list("abcdefghijklmnopqrstuvwxyz0123456789.,;:!?%()-'\"")
+    vocab = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", *chars]
+    vocab += [f"##{c}" for c in chars] + _TINY_WORDS
+    (folder / "vocab.txt").write_text("\n".join(dict.fromkeys(vocab)) + "\n", encoding="utf-8")
+    tokenizer = BertTokenizerFast(vocab_file=str(folder / "vocab.txt"), do_lower_case=True)
+    labels = {0: "ENTAILMENT", 1: "NEUTRAL", 2: "CONTRADICTION"}
+    config = BertConfig(
+        vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2,
+        num_attention_heads=2, intermediate_size=64, max_position_embeddings=512,
+        num_labels=3, id2label=labels, label2id={v: k for k, v in labels.items()},
+    )  # fmt: skip
+    torch.manual_seed(0)
+    BertForSequenceClassification(config).save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture
+def tiny_models(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Select the tiny model as both embedder and verifier for this test."""
+    monkeypatch.setenv("SYNTH_EMBED_MODEL", str(tiny_model))
+    monkeypatch.setenv("SYNTH_VERIFY_MODEL", str(tiny_model))
+    return tiny_model

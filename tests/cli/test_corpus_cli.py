@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import FAKE_ID
+from conftest import FAKE_ID, FIXTURES
 from pdfgen import marker, one_column_pdf
 from typer.testing import CliRunner
 
@@ -88,7 +88,7 @@ def test_add_with_only_bad_files_exits_one(tmp_path: Path) -> None:
 
 
 def test_add_jsonl_and_bad_format(tmp_path: Path) -> None:
-    corpus = Path(__file__).parent / "fixtures" / "scifact_corpus.jsonl"
+    corpus = FIXTURES / "scifact_corpus.jsonl"
     result = runner.invoke(app, ["add", "--format", "jsonl", str(corpus)])
     assert result.exit_code == 0 and "3 added, 3 failed" in result.output
     bad = runner.invoke(app, ["add", "--format", "docx", str(corpus)])

@@ -1,0 +1,110 @@
+"""Claim-checking throughput and peak memory on a 5,000-abstract corpus (not part of the
+test run).
+
+    SYNTH_SHARED_DATA=../shared/data .venv/bin/python benchmarks/bench_check.py --claims 100
+
+Input: the SciFact corpus (5,183 abstracts, read in place from ``$SYNTH_SHARED_DATA/scifact``)
+cut to ``--abstracts`` abstracts, and the first ``--claims`` SciFact training claims.
+Into a fresh SYNTH_HOME it times, one by one: ingest (parse + chunk + SQLite), embedding
+every passage (the embedder of SYNTH_EMBED_MODEL, all-MiniLM-L6-v2 by default), building
+the exact FAISS index and, separately, an HNSW index; then checking the claims against the
+whole corpus with the verifier of SYNTH_VERIFY_MODEL (default: the model built by
+``synth models build`` under the user's SYNTH_HOME). torch runs on ``--threads`` CPU
+threads. Reports seconds, claims/s and the process's peak resident memory as JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+from synth.check import Checker
+from synth.ingest import Ingestor
+from synth.retrieval.embed import SentenceTransformerEmbedder
+from synth.retrieval.index import DenseIndex
+from synth.retrieval.search import Retriever
+from synth.settings import Settings
+from synth.sources.scifact import read_claims
+from synth.store import Store
+from synth.verify.nli import HFNLIScorer
+
+
+def _timed(step: str, times: dict[str, float], start: float) -> float:
+    now = time.perf_counter()
+    times[step] = round(now - start, 2)
+    return now
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--abstracts", type=int, default=5000)
+    parser.add_argument("--claims", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    import torch
+
+    torch.set_num_threads(args.threads)
+    data = Path(os.environ.get("SYNTH_SHARED_DATA", "../shared/data")) / "scifact"
+    user = Settings()  # where the built verifier lives
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        corpus = root / "corpus.jsonl"
+        lines = (data / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+        corpus.write_text("\n".join(lines[: args.abstracts]) + "\n", encoding="utf-8")
+        settings = user.model_copy(update={"home": root / "home"})
+        times: dict[str, float] = {}
+        with Store(settings.db_path) as store:
+            t = time.perf_counter()
+            list(Ingestor(store, settings).add_paths([corpus], "jsonl"))
+            t = _timed("ingest_s", times, t)
+            embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
+            verify = settings.verify
+            scorer = HFNLIScorer(
+                verify.model, user.models_dir, verify.batch_size, verify.max_length
+            )
+            retriever = Retriever(store, embedder, settings)
+            while batch := store.unembedded(embedder.name, 512):
+                keys, texts = zip(*batch, strict=True)
+                store.put_vectors(embedder.name, list(keys), embedder.encode(texts))
+            t = _timed("embed_s", times, t)
+            retriever.prepare()  # exact index: every vector is stored already
+            t = _timed("index_exact_s", times, t)
+            all_hnsw = settings.index.model_copy(update={"exact_max": 0})
+            hnsw = DenseIndex(root / "hnsw", embedder.name, all_hnsw)
+            hnsw.sync(store)
+            t = _timed("index_hnsw_s", times, t)
+            checker = Checker(store, retriever, scorer, settings)
+            claims = read_claims(data / "claims_train.jsonl")[: args.claims]
+            checker.check(claims[0].claim)  # load the verifier before timing
+            t = time.perf_counter()
+            for claim in claims:
+                checker.check(claim.claim)
+            seconds = time.perf_counter() - t
+            passages = store.count_passages()
+    print(
+        json.dumps(
+            {
+                "abstracts": args.abstracts,
+                "passages": passages,
+                "claims": len(claims),
+                **times,
+                "check_s": round(seconds, 2),
+                "claims_per_s": round(len(claims) / seconds, 2),
+                "top_k": settings.retrieve.top_k,
+                "threads": args.threads,
+                "embedder": settings.embed.model,
+                "verifier": settings.verify.model,
+                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

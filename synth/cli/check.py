@@ -1,0 +1,237 @@
+"""Checking claims: ``synth check`` (one claim, or a JSONL batch) and ``synth eval``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from synth.cli.common import app, console, handles_errors, load_settings, open_store, progress_sink
+
+if TYPE_CHECKING:
+    from synth.check import Checker
+    from synth.ingest import ProgressSink
+    from synth.settings import Settings
+    from synth.store import Store
+    from synth.types import Verdict
+
+eval_app = typer.Typer(help="Benchmark the verifier on labelled claims.", no_args_is_help=True)
+app.add_typer(eval_app, name="eval")
+
+_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
+
+
+def make_checker(
+    store: Store, settings: Settings, progress: ProgressSink, models_dir: Path | None = None
+) -> Checker:
+    """The checker with the configured adapters: sentence-transformers embeddings, the
+    FAISS/BM25 retriever (re-ranker when set) and the Hugging Face NLI verifier (looked
+    up in ``models_dir``, by default the settings' own)."""
+    from synth.check import Checker
+    from synth.retrieval.embed import SentenceTransformerEmbedder
+    from synth.retrieval.search import CrossEncoderReranker, Retriever
+    from synth.verify.nli import HFNLIScorer
+
+    scorer = HFNLIScorer(
+        settings.verify.model, models_dir or settings.models_dir, settings.verify.batch_size,
+        settings.verify.max_length,
+    )  # fmt: skip
+    embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
+    reranker = (
+        CrossEncoderReranker(settings.retrieve.reranker) if settings.retrieve.reranker else None
+    )
+    return Checker(
+        store, Retriever(store, embedder, settings, reranker, progress), scorer, settings
+    )
+
+
+@contextmanager
+def _checker() -> Iterator[Checker]:
+    settings = load_settings()
+    with open_store(settings) as store, progress_sink() as sink:
+        checker = make_checker(store, settings, sink)
+        checker.retriever.prepare()
+        if checker.retriever.index.rebuilt_because not in (None, "no index yet"):
+            console(stderr=True).print(
+                f"[yellow]note:[/yellow] rebuilt the search index: "
+                f"{checker.retriever.index.rebuilt_because}",
+                soft_wrap=True,
+            )
+        yield checker
+
+
+def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
+    """A Rich panel: the verdict, its confidence, and the best quotes with paper and page."""
+    from rich.markup import escape
+    from rich.panel import Panel
+
+    colour = _COLOURS[verdict.label.value]
+    lines = [
+        f"[bold {colour}]{verdict.label.value}[/bold {colour}]  confidence {verdict.confidence:.2f}"
+        + ("  [magenta](papers disagree)[/magenta]" if verdict.conflict else ""),
+    ]
+    if verdict.numeric is not None and verdict.numeric.status.value != "no_numbers":
+        n = verdict.numeric
+        lines.append(
+            f"numbers: {n.status.value}"
+            + (f" (missing {', '.join(n.missing)})" if n.missing else "")
+            + (f"; evidence says {', '.join(n.conflicting)}" if n.conflicting else "")
+        )
+    for p in verdict.papers:
+        lines.append(f"  {escape(p.paper_id)}: {p.label.value} ({p.confidence:.2f})")
+    for e in verdict.evidence[:quotes]:
+        lines.append(
+            f"\n[dim]{escape(e.passage.paper_id)}, p. {e.passage.page_start} · "
+            f"entail {e.entailment:.2f} · contradict {e.contradiction:.2f}[/dim]\n"
+            f"“{escape(e.passage.text)}”"
+        )
+    console().print(Panel("\n".join(lines), title=escape(verdict.claim.text), expand=False))
+
+
+def _batch(checker: Checker, source: Path, out: Path, papers: list[str]) -> None:
+    """One verdict per input line, written as it is made; a bad line is reported in the
+    output (with its error) and does not stop the batch."""
+    from synth.check import verdict_json
+    from synth.errors import SynthError
+
+    try:
+        lines = source.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SynthError(f"{source}: cannot read ({exc})", "give a UTF-8 JSONL file") from exc
+    failed = done = 0
+    tmp = out.with_name(out.name + ".partial")
+    with tmp.open("w", encoding="utf-8") as sink:
+        for number, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            record: dict[str, Any] = {}
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("claim"), str):
+                    raise SynthError("no claim", 'write {"id": ..., "claim": "..."} per line')
+                refs = record.get("papers") or papers
+                row = verdict_json(checker.check(record["claim"], refs), id=record.get("id"))
+            except (SynthError, json.JSONDecodeError) as exc:
+                failed += 1
+                row = {"id": record.get("id"), "line": number, "error": str(exc)}
+            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+            done += 1
+    tmp.replace(out)
+    console(stderr=True).print(f"{done} claim(s) -> {out} ({failed} failed)")
+    if done and failed == done:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def check(
+    claim: str | None = typer.Argument(None, help="The claim to check."),
+    paper: list[str] = typer.Option(
+        [], "--paper", "-p", help="Check against this paper only (repeatable)."
+    ),
+    batch: Path | None = typer.Option(
+        None, help='A JSONL file of {"id", "claim"[, "papers"]} to check.'
+    ),
+    out: Path | None = typer.Option(None, help="Where --batch writes one verdict per line."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdict as JSON."),
+) -> None:
+    """Check a claim against its sources (or the whole corpus).
+
+    Example: synth check "XLM-R Large gains 5.4 points on XTREME" --paper 2005.13013
+    """
+    from synth.check import verdict_json
+    from synth.errors import SynthError
+
+    if (claim is None) == (batch is None):
+        raise SynthError("give one claim or --batch FILE", 'e.g. synth check "..." --paper ID')
+    if batch is not None and out is None:
+        raise SynthError("--batch needs --out", "e.g. --batch claims.jsonl --out verdicts.jsonl")
+    with _checker() as checker:
+        if batch is not None and out is not None:
+            _batch(checker, batch, out, paper)
+            return
+        verdict = checker.check(claim or "", paper)
+    if as_json:
+        typer.echo(json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False))
+    else:
+        show_verdict(verdict)
+
+
+@eval_app.command("scifact")
+@handles_errors
+def eval_scifact(
+    claims: Path = typer.Option(..., help="SciFact-format claims (JSONL)."),
+    corpus: Path = typer.Option(..., help="SciFact-format corpus of abstracts (JSONL)."),
+    split: str = typer.Option(
+        "all", help="all, or the train/calib/test part of training claims (see models build)."
+    ),
+    seed: int = typer.Option(0, help="The split's seed (models build uses --seed, 0)."),
+    limit: int = typer.Option(0, min=0, help="Check only the first N claims (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
+) -> None:
+    """Benchmark on SciFact: abstract-level label-only P/R/F1 (open and oracle retrieval),
+    3-class accuracy and macro-F1, calibration error.
+
+    Example: synth eval scifact --claims claims_dev.jsonl --corpus corpus.jsonl
+    """
+    from synth.errors import SynthError
+    from synth.evaluate.scifact import evaluate
+    from synth.ingest import Ingestor
+    from synth.sources.scifact import read_claims, split_of
+    from synth.store import Store
+    from synth.types import content_id
+
+    if split not in ("all", "train", "calib", "test"):
+        raise SynthError(f"unknown split {split!r}", "use all, train, calib or test")
+    chosen = [c for c in read_claims(claims) if split == "all" or split_of(c.id, seed) == split]
+    chosen = chosen[:limit] if limit else chosen
+    if not chosen:
+        raise SynthError(f"no claims in the {split} split of {claims}", "use --split all")
+    settings = load_settings()
+    try:
+        digest = content_id("corpus", corpus.read_bytes())
+    except OSError as exc:
+        raise SynthError(f"{corpus}: cannot read ({exc.strerror})", "give the corpus file") from exc
+    own = settings.model_copy(update={"home": settings.home / "eval" / digest})
+    with Store(own.db_path) as store, progress_sink() as sink:
+        outcomes = list(Ingestor(store, own, sink).add_paths([corpus], "jsonl"))
+        failed = [o for o in outcomes if o.error is not None]
+        if len(failed) == len(outcomes):
+            raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
+        checker = make_checker(store, own, sink, models_dir=settings.models_dir)
+        checker.retriever.prepare()
+        result = evaluate(checker, chosen, sink)
+    result |= {"split": split, "seed": seed, "corpus_failures": len(failed)}
+    if out is not None:
+        out.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+        return
+    show_eval(result)
+
+
+def show_eval(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table("retrieval", "label-only P", "R", "F1", "3-class acc", "macro-F1", "ECE")
+    for name in ("open", "oracle"):
+        r = result[name]
+        prf = r["abstract_label_only"]
+        table.add_row(
+            name,
+            *(f"{100 * prf[k]:.1f}" for k in ("precision", "recall", "f1")),
+            f"{100 * r['accuracy']:.1f}",
+            f"{100 * r['macro_f1']:.1f}",
+            f"{r['ece']:.3f}",
+        )
+    out = console()
+    out.print(table)
+    out.print(
+        f"{result['claims']} claims ({result['gold']}) · model {result['model']} · "
+        f"settings {result['settings_hash']} · {result['seconds']} s"
+    )

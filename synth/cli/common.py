@@ -1,0 +1,162 @@
+"""What every command shares: the Typer apps, settings and store helpers, error printing,
+and the progress/outcome report of an ingest."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from synth.ingest import Outcome, ProgressSink
+    from synth.settings import Settings
+    from synth.store import Store
+
+app = typer.Typer(
+    help="Check what scientific writing claims against the papers it cites.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+corpus_app = typer.Typer(help="List, show and remove stored papers.", no_args_is_help=True)
+app.add_typer(corpus_app, name="corpus")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False)
+
+
+def handles_errors(command: F) -> F:
+    """Print a SynthError as one line (message — hint) and exit 1; Ctrl-C exits 130."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from synth.errors import SynthError
+
+        try:
+            return command(*args, **kwargs)
+        except SynthError as exc:
+            console(stderr=True).print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            console(stderr=True).print(
+                "[yellow]interrupted:[/yellow] papers finished so far are stored; "
+                "run the same command again to continue",
+                soft_wrap=True,
+            )
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_settings() -> Settings:
+    from pydantic import ValidationError
+
+    from synth.errors import SynthError
+    from synth.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise SynthError(
+            f"bad setting {'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
+            "fix the SYNTH_* environment variable",
+        ) from exc
+
+
+@contextmanager
+def open_store(settings: Settings) -> Iterator[Store]:
+    from synth.store import Store
+
+    store = Store(settings.db_path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from synth import __version__
+
+        typer.echo(f"synth {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Check what scientific writing claims against the papers it cites."""
+
+
+@contextmanager
+def progress_sink() -> Iterator[ProgressSink]:
+    """Progress bars on stderr, one per task name, gone when the work ends."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=console(stderr=True),
+        transient=True,
+    ) as bars:
+        tasks: dict[str, TaskID] = {}
+
+        class Sink:
+            def update(self, task: str, done: float, total: float | None) -> None:
+                if task not in tasks:
+                    tasks[task] = bars.add_task(task, total=total)
+                bars.update(tasks[task], completed=done, total=total)
+
+        yield Sink()
+
+
+def report_outcomes(run: Callable[[ProgressSink], Iterable[Outcome]]) -> None:
+    """Run an ingest with progress bars on stderr and print one line per outcome (only
+    the first 20 of each kind, then counts); exit 1 when nothing could be added."""
+    from rich.markup import escape
+
+    from synth.store import AddStatus
+
+    out, err = console(), console(stderr=True)
+    marks = {
+        AddStatus.ADDED: "[green]✓ added[/green]",
+        AddStatus.UPDATED: "[green]✓ updated[/green]",
+        AddStatus.UNCHANGED: "[dim]= already stored[/dim]",
+    }
+    counts: dict[str, int] = {}
+    with progress_sink() as sink:
+        for outcome in run(sink):
+            key = outcome.status.value if outcome.status else "failed"
+            counts[key] = counts.get(key, 0) + 1
+            if outcome.error is not None:
+                err.print(f"[red]✗[/red] {escape(str(outcome.error))}", soft_wrap=True)
+            elif outcome.status and outcome.paper and counts[key] <= 20:
+                paper = outcome.paper
+                size = f" ({outcome.passages} passages)" if outcome.passages else ""
+                note = f" [yellow]{escape(paper.note)}[/yellow]" if paper.note else ""
+                out.print(
+                    f"{marks[outcome.status]} {escape(paper.paper_id)}: "
+                    f"{escape(paper.title[:80])}{size}{note}",
+                    soft_wrap=True,
+                )
+    total = sum(counts.values())
+    out.print(
+        f"{total} item(s): " + (", ".join(f"{n} {k}" for k, n in sorted(counts.items())) or "none")
+    )
+    if total and counts.get("failed", 0) == total:
+        raise typer.Exit(1)

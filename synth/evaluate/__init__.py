@@ -1,0 +1,1 @@
+"""Benchmarks: SciFact-format evaluation and its metrics."""

@@ -1,0 +1,1 @@
+"""Finding evidence: embeddings, the FAISS index, BM25 and their fusion."""

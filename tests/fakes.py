@@ -14,21 +14,23 @@ from synth.verify.nli import NLIScorer
 
 
 class HashingEmbedder(Embedder):
-    """Bag of words hashed into 64 dimensions: texts sharing words are close."""
+    """Each lower-cased word hashed into one of 64 dimensions, the counts normalised:
+    texts that share words are close. Counts its calls and the texts it embedded."""
 
     def __init__(self, name: str = "hashing-64", dim: int = 64) -> None:
         self.name = name
         self.dim = dim
         self.calls = 0
-        self.texts = 0
+        self.encoded: list[str] = []
 
     def encode(self, texts: Sequence[str]) -> Matrix:
         self.calls += 1
-        self.texts += len(texts)
+        self.encoded.extend(texts)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in enumerate(texts):
             for word in re.findall(r"\w+", text.lower()):
-                out[row, int(hashlib.sha256(word.encode()).hexdigest(), 16) % self.dim] += 1.0
+                digest = hashlib.sha256(word.encode("utf-8")).digest()
+                out[row, int.from_bytes(digest[:8], "big") % self.dim] += 1.0
         return normalise(out)
 
 

@@ -73,6 +73,8 @@ def per_class(
 def macro_f1(gold: Sequence[str], predicted: Sequence[str], classes: Sequence[str]) -> float:
     """Mean F1 over ``classes``; a class never gold nor predicted counts as F1 0
     (scikit-learn's zero_division=0)."""
+    if not classes:
+        raise SynthError("no classes to average F1 over", "pass the label set, e.g. CLASSES")
     scores = per_class(gold, predicted, classes)
     return sum(s.f1 for s in scores.values()) / len(classes)
 
@@ -95,6 +97,8 @@ def reliability(
             f"{len(confidence)} confidences and {len(correct)} outcomes",
             "give one outcome per confidence, at least one",
         )
+    if bins < 1:
+        raise SynthError(f"{bins} calibration bins", "use at least one bin")
     if any(not 0.0 <= c <= 1.0 for c in confidence):
         raise SynthError("a confidence lies outside [0, 1]", "pass probabilities")
     members: list[list[int]] = [[] for _ in range(bins)]

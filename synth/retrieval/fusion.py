@@ -3,7 +3,7 @@ and restriction to allowed ids. Nothing here touches a model, an index or a data
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from typing import TypeVar
 
 import numpy as np
@@ -17,9 +17,7 @@ def top_k(scores: npt.ArrayLike, k: int) -> list[int]:
     values = np.asarray(scores, dtype=np.float64).ravel()
     if k <= 0 or values.size == 0:
         return []
-    k = min(k, values.size)
-    candidates = np.argpartition(-values, k - 1)[:k]
-    return sorted(candidates.tolist(), key=lambda i: (-values[i], i))
+    return [int(i) for i in np.argsort(-values, kind="stable")[:k]]
 
 
 def rank(scored: Iterable[tuple[K, float]]) -> list[K]:
@@ -44,3 +42,22 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[K]], k: int = 60) -> list
 def restrict(scored: Iterable[tuple[K, float]], allowed: set[K] | None) -> list[tuple[K, float]]:
     """Keep only the allowed ids (``None`` allows everything), order unchanged."""
     return [(key, s) for key, s in scored if allowed is None or key in allowed]
+
+
+def first_groups(
+    ranked: Iterable[K], group_of: Callable[[K], Hashable], groups: int | None, limit: int
+) -> list[K]:
+    """The first ``limit`` items, in order, that belong to the first ``groups`` distinct
+    groups to appear (``None``: any group). Used to keep the passages of the best papers."""
+    seen: list[Hashable] = []
+    kept: list[K] = []
+    for item in ranked:
+        group = group_of(item)
+        if group not in seen:
+            if groups is not None and len(seen) >= groups:
+                continue
+            seen.append(group)
+        kept.append(item)
+        if len(kept) == limit:
+            break
+    return kept

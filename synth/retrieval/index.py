@@ -74,13 +74,18 @@ class DenseIndex:
             return "no index yet" if not self.path.exists() else "its manifest is missing"
         try:
             manifest = Manifest(**json.loads(self.manifest_path.read_text(encoding="utf-8")))
-            index = faiss.read_index(str(self.path))
+            index: Any = faiss.read_index(str(self.path))
         except (OSError, ValueError, TypeError, RuntimeError) as exc:
             return f"the index file is unreadable ({type(exc).__name__})"
         if manifest.version != MANIFEST_VERSION or manifest.model != self.model:
             return "it was built by another version or model"
         if index.ntotal != manifest.count:
             return "the index file does not match its manifest"
+        if manifest.kind != self._kind(manifest.count):
+            return "the exact/approximate threshold (SYNTH_INDEX_EXACT_MAX) changed"
+        if manifest.kind == "hnsw":  # efSearch is saved in the file; the setting wins
+            inner: Any = faiss.downcast_index(index.index)
+            inner.hnsw.efSearch = self.settings.hnsw_ef_search
         self._index, self._manifest = index, manifest
         return None
 
@@ -111,7 +116,9 @@ class DenseIndex:
         )
         if count:
             self._save(manifest)
-        else:
+        else:  # nothing to index: drop stale files so they are not loaded again
+            self.path.unlink(missing_ok=True)
+            self.manifest_path.unlink(missing_ok=True)
             self._manifest = manifest
 
     def sync(self, store: Store) -> None:

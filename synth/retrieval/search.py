@@ -1,5 +1,6 @@
 """Hybrid retrieval: BM25 (SQLite FTS5) and dense (FAISS) candidates fused by reciprocal
 rank, optionally re-ranked by a cross-encoder, restricted to given papers on request.
+Searching the whole corpus, the evidence comes from the ``max_papers`` best-ranked papers.
 
 Passages are embedded on first use and their vectors kept in the database, so each passage
 is embedded once; :meth:`Retriever.prepare` embeds what is new and syncs the index."""
@@ -17,7 +18,7 @@ from synth.errors import SynthError
 from synth.ingest import NoProgress, ProgressSink
 from synth.models import load_error, resolve_model
 from synth.retrieval.embed import Embedder
-from synth.retrieval.fusion import rank, reciprocal_rank_fusion, top_k
+from synth.retrieval.fusion import first_groups, rank, reciprocal_rank_fusion, top_k
 from synth.retrieval.index import DenseIndex
 from synth.settings import Settings
 from synth.store import Found, Store
@@ -108,12 +109,16 @@ class Retriever:
         dense = dict(self._dense(self.embedder.encode([claim])[0], papers))
         sparse = dict(self.store.bm25(claim, cfg.sparse_k, papers))
         fused = reciprocal_rank_fusion([rank(dense.items()), rank(sparse.items())], k=cfg.rrf_k)
-        pool = fused[: cfg.top_k * 3 if self.reranker else cfg.top_k]
+        size = cfg.top_k * 3 if self.reranker else cfg.top_k
+        limit = cfg.max_papers if papers is None else None  # named papers are all kept
+        pool = fused[: size * 5 if limit else size]
         found = self.store.found([key for key, _ in pool])
+        keys = [key for key, _ in pool if key in found]
+        kept = set(first_groups(keys, lambda k: found[k].passage.paper_id, limit, size))
         hits = [
             Hit(found[key], score, dense.get(key), sparse.get(key))
             for key, score in pool
-            if key in found
+            if key in kept
         ]
         if self.reranker and hits:
             scores = self.reranker.scores(claim, [h.found.passage.text for h in hits])

@@ -46,6 +46,10 @@ def fit_temperature(
             "calibration needs one row of logits per label, and at least one row",
             "give held-out pairs to fit the temperature on",
         )
+    if y.min() < 0 or y.max() >= z.shape[1]:
+        raise SynthError("a label lies outside the logits' classes", "give class indices")
+    if not 0 < low < high:
+        raise SynthError(f"bad temperature range [{low}, {high}]", "use 0 < low < high")
     a, b = math.log(low), math.log(high)
     c, d = b - _GOLDEN * (b - a), a + _GOLDEN * (b - a)
     fc, fd = nll(z, y, math.exp(c)), nll(z, y, math.exp(d))

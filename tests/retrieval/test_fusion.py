@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synth.retrieval.fusion import rank, reciprocal_rank_fusion, restrict, top_k
+from synth.retrieval.fusion import first_groups, rank, reciprocal_rank_fusion, restrict, top_k
 
 # ---------------------------------------------------------------------------------------
 # top_k
@@ -45,11 +45,6 @@ def test_top_k_accepts_numpy_and_returns_python_ints() -> None:
     assert all(type(i) is int for i in got)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: argpartition picks an arbitrary subset of tied scores at the k boundary, "
-    "so top_k([0, 0, 2, 2], 1) gives [3] instead of the lower index [2]",
-)
 @pytest.mark.parametrize(
     ("scores", "k", "expected"),
     [
@@ -181,3 +176,21 @@ def test_restrict(allowed: set[str] | None, expected: list[tuple[str, float]]) -
 
 def test_restrict_accepts_an_iterator() -> None:
     assert restrict(iter(SCORED), {"b", "c"}) == [("b", 2.0), ("c", 0.5)]
+
+
+# ---------------------------------------------------------------------------------------
+# first_groups
+
+
+@pytest.mark.parametrize(
+    ("groups", "limit", "expected"),
+    [
+        (1, 10, ["a1", "a2"]),  # only paper a, in rank order
+        (2, 10, ["a1", "b1", "a2", "b2"]),  # c is the third paper to appear: left out
+        (None, 10, ["a1", "b1", "a2", "c1", "b2"]),  # any paper
+        (2, 3, ["a1", "b1", "a2"]),  # the limit cuts after three items
+    ],
+)
+def test_first_groups(groups: int | None, limit: int, expected: list[str]) -> None:
+    ranked = ["a1", "b1", "a2", "c1", "b2"]
+    assert first_groups(ranked, lambda item: item[0], groups, limit) == expected

@@ -311,3 +311,15 @@ def test_hnsw_recall_against_exact_search(settings: Settings, store: Store) -> N
     recall = found / (queries * k)
     print(f"HNSW recall@{k} against exact search: {recall:.4f}")
     assert recall >= 0.95
+
+
+def test_a_changed_ef_search_applies_to_a_loaded_index(settings: Settings, store: Store) -> None:
+    import faiss
+
+    _add_paper(store, "a", 20)
+    _embed(store, seed=22)
+    _index(settings, exact_max=0, hnsw_ef_search=16).sync(store)
+    index = _index(settings, exact_max=0, hnsw_ef_search=256)
+    index.sync(store)
+    assert index.rebuilt_because is None and index.kind == "hnsw"
+    assert faiss.downcast_index(index._index.index).hnsw.efSearch == 256

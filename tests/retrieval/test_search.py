@@ -3,42 +3,18 @@ bag-of-words embedder and rerankers written here (no models, no mocks)."""
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Iterator, Sequence
 
-import numpy as np
 import pytest
+from fakes import HashingEmbedder
 
 from synth.errors import SynthError
 from synth.parsing.chunk import chunk_page
 from synth.parsing.structure import sentences_page
-from synth.retrieval.embed import Embedder, Matrix, normalise
 from synth.retrieval.search import Hit, Reranker, Retriever
 from synth.settings import ChunkSettings, Settings
 from synth.store import Store
 from synth.types import Paper, SourceKind, content_id
-
-
-class HashingEmbedder(Embedder):
-    """Each lower-cased word hashed into one of 64 dimensions, the counts normalised:
-    texts that share words are close. Counts its calls and the texts it embedded."""
-
-    def __init__(self, name: str = "hashing-64", dim: int = 64) -> None:
-        self.name = name
-        self.dim = dim
-        self.calls = 0
-        self.encoded: list[str] = []
-
-    def encode(self, texts: Sequence[str]) -> Matrix:
-        self.calls += 1
-        self.encoded.extend(texts)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"\w+", text.lower()):
-                digest = hashlib.sha256(word.encode("utf-8")).digest()
-                out[row, int.from_bytes(digest[:8], "big") % self.dim] += 1.0
-        return normalise(out)
 
 
 class ReversedReranker(Reranker):
@@ -106,7 +82,7 @@ def _add(store: Store, paper_id: str, title: str, sentences: list[str]) -> Paper
     return paper
 
 
-def _settings(**retrieve: int) -> Settings:
+def _settings(**retrieve: int | None) -> Settings:
     settings = Settings()
     return settings.model_copy(update={"retrieve": settings.retrieve.model_copy(update=retrieve)})
 
@@ -161,7 +137,7 @@ def test_top_k_is_read_from_the_environment(
 
 
 def test_restriction_to_papers(store: Store, papers: dict[str, Paper]) -> None:
-    retriever = Retriever(store, HashingEmbedder(), _settings(top_k=10))
+    retriever = Retriever(store, HashingEmbedder(), _settings(top_k=10, max_papers=None))
     claim = "older adults sleep and improve memory and mood"
     everywhere = retriever.search(claim)
     assert {h.found.passage.paper_id for h in everywhere} == set(CORPUS)
@@ -281,3 +257,13 @@ def test_a_reranker_reorders_and_cuts_to_top_k(store: Store, papers: dict[str, P
     (best,) = keyword.search(claim)
     assert best.found.passage.text.startswith("Coffee in the evening")
     assert best.score == 1.0
+
+
+def test_whole_corpus_evidence_comes_from_the_best_papers(
+    store: Store, papers: dict[str, Paper]
+) -> None:
+    claim = "older adults sleep and improve memory and mood"
+    ranked = Retriever(store, HashingEmbedder(), _settings(top_k=10, max_papers=None))
+    best = ranked.search(claim)[0].found.passage.paper_id
+    limited = Retriever(store, HashingEmbedder(), _settings(top_k=10, max_papers=1))
+    assert {h.found.passage.paper_id for h in limited.search(claim)} == {best}

@@ -1,4 +1,5 @@
-"""Checking claims: validate, retrieve, score with NLI, gate on numbers, aggregate.
+"""Checking claims: validate, retrieve, score each sentence of the evidence with NLI, gate
+on numbers, aggregate.
 
 :class:`Checker` wires the parts it is given (store, retriever, NLI scorer, settings), so
 tests hand it deterministic fakes and the CLI hands it the real adapters."""
@@ -8,8 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from synth.claims import validate_claim
 from synth.errors import SynthError
+from synth.parsing.chunk import split_sentences
 from synth.retrieval.search import Hit, Retriever
 from synth.settings import Settings
 from synth.store import Store
@@ -56,16 +60,28 @@ class Checker:
 
     def judge(self, claim: Claim, hits: Sequence[Hit]) -> Verdict:
         """Score the retrieved passages and turn them into a verdict."""
+        spans = [split_sentences(h.found.passage.text) or [(0, len(h.found.passage.text))]
+                 for h in hits]  # fmt: skip
         probs = self.scorer.score(
-            [(premise_text(h.found.title, h.found.passage.text), claim.text) for h in hits]
+            [
+                (premise_text(h.found.title, h.found.passage.text[start:end]), claim.text)
+                for h, sentences in zip(hits, spans, strict=True)
+                for start, end in sentences
+            ]
         )
-        evidence = [
-            Evidence(
-                claim_id=claim.id, passage=h.found.passage, retrieval_score=h.score,
-                entailment=float(p[0]), neutral=float(p[1]), contradiction=float(p[2]),
-            )
-            for h, p in zip(hits, probs, strict=True)
-        ]  # fmt: skip
+        evidence, row = [], 0
+        for h, sentences in zip(hits, spans, strict=True):
+            block = probs[row : row + len(sentences)]
+            row += len(sentences)
+            best = int(np.argmax(np.maximum(block[:, 0], block[:, 2])))
+            evidence.append(
+                Evidence(
+                    claim_id=claim.id, passage=h.found.passage, retrieval_score=h.score,
+                    entailment=float(block[best, 0]), neutral=float(block[best, 1]),
+                    contradiction=float(block[best, 2]),
+                    quote_start=sentences[best][0], quote_end=sentences[best][1],
+                )
+            )  # fmt: skip
         titles = {h.found.passage.paper_id: h.found.title for h in hits}
         by_paper: dict[str, list[Evidence]] = {}
         for e in evidence:
@@ -120,6 +136,7 @@ def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:
                 "page": e.passage.page_start,
                 "passage_id": e.passage.id,
                 "text": e.passage.text,
+                "quote": e.quote,
                 "entailment": round(e.entailment, 4),
                 "contradiction": round(e.contradiction, 4),
                 "neutral": round(e.neutral, 4),

@@ -78,7 +78,7 @@ class VerifySettings(BaseModel):
     batch_size: int = Field(default=16, ge=1)
     max_length: int = Field(default=256, ge=16, description="Tokens per premise+claim pair.")
     threshold: float = Field(
-        default=0.25, gt=0, lt=1, description="Least probability for SUPPORTED/REFUTED."
+        default=0.4, gt=0, lt=1, description="Least probability for SUPPORTED/REFUTED."
     )
     max_claim_chars: int = Field(default=1000, ge=10)
 

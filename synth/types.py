@@ -102,7 +102,9 @@ class Claim(Record):
 
 
 class Evidence(Record):
-    """One passage scored against one claim."""
+    """One passage scored against one claim. Each sentence of the passage is scored; the
+    passage takes the scores of its most decisive sentence, the quote at
+    ``passage.text[quote_start:quote_end]``."""
 
     claim_id: str
     passage: Passage
@@ -110,6 +112,12 @@ class Evidence(Record):
     entailment: float
     contradiction: float
     neutral: float
+    quote_start: int = 0
+    quote_end: int = 0
+
+    @property
+    def quote(self) -> str:
+        return self.passage.text[self.quote_start : self.quote_end] or self.passage.text
 
 
 class NumericStatus(StrEnum):

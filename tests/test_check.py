@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from fakes import HashingEmbedder, PhraseScorer
@@ -116,7 +117,22 @@ def test_premise_carries_the_title(store: Store) -> None:
     check.check("Robins sing at dawn", ["birds"])
     scorer = check.scorer
     assert isinstance(scorer, PhraseScorer)
-    assert scorer.pairs[0][0].startswith("Birdsong at dawn. Robins sing")
+    assert (
+        scorer.pairs[0][0] == "Birdsong at dawn. Robins sing earlier in cities with street lights."
+    )
+
+
+def test_each_sentence_is_scored_and_the_deciding_one_quoted(tmp_path: Path) -> None:
+    settings = Settings()
+    with Store(settings.db_path) as s:
+        add_paper(s, "multi", "Three sentences", [
+            "Robins sing at dawn.", "Owls hunt at night.", "Sparrows nest in towns.",
+        ])  # fmt: skip
+        check = checker(s, {"Owls hunt": (0.8, 0.1, 0.1)})
+        verdict = check.check("Owls are nocturnal hunters", ["multi"])
+    (evidence,) = verdict.evidence
+    assert evidence.quote == "Owls hunt at night." and evidence.entailment == 0.8
+    assert len(check.scorer.pairs) == 3  # type: ignore[attr-defined]
 
 
 def test_unknown_paper_says_how_to_add_it(store: Store) -> None:
@@ -147,8 +163,10 @@ def test_verdict_json_has_the_documented_shape(store: Store) -> None:
     }  # fmt: skip
     assert set(data["papers"][0]) == {"paper_id", "label", "confidence"}
     assert set(data["evidence"][0]) == {
-        "paper_id", "page", "passage_id", "text", "entailment", "contradiction", "neutral",
-        "retrieval_score",
+        "paper_id", "page", "passage_id", "text", "quote", "entailment", "contradiction",
+        "neutral", "retrieval_score",
     }  # fmt: skip
+    first = data["evidence"][0]
+    assert first["quote"] in first["text"]
     assert data["model"] == "phrase-scorer"
     assert data["settings_hash"].startswith("cfg_")

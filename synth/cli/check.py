@@ -87,7 +87,7 @@ def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
         lines.append(
             f"\n[dim]{escape(e.passage.paper_id)}, p. {e.passage.page_start} · "
             f"entail {e.entailment:.2f} · contradict {e.contradiction:.2f}[/dim]\n"
-            f"“{escape(e.passage.text)}”"
+            f"“{escape(e.quote)}”"
         )
     console().print(Panel("\n".join(lines), title=escape(verdict.claim.text), expand=False))
 
@@ -171,6 +171,9 @@ def eval_scifact(
     ),
     seed: int = typer.Option(0, help="The split's seed (models build uses --seed, 0)."),
     limit: int = typer.Option(0, min=0, help="Check only the first N claims (0: all)."),
+    max_papers: int = typer.Option(
+        1, min=1, help="Open retrieval: papers the evidence may come from (SciFact: mostly 1)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
 ) -> None:
@@ -197,7 +200,10 @@ def eval_scifact(
         digest = content_id("corpus", corpus.read_bytes())
     except OSError as exc:
         raise SynthError(f"{corpus}: cannot read ({exc.strerror})", "give the corpus file") from exc
-    own = settings.model_copy(update={"home": settings.home / "eval" / digest})
+    retrieve = settings.retrieve.model_copy(update={"max_papers": max_papers})
+    own = settings.model_copy(
+        update={"home": settings.home / "eval" / digest, "retrieve": retrieve}
+    )
     with Store(own.db_path) as store, progress_sink() as sink:
         outcomes = list(Ingestor(store, own, sink).add_paths([corpus], "jsonl"))
         failed = [o for o in outcomes if o.error is not None]
@@ -206,7 +212,9 @@ def eval_scifact(
         checker = make_checker(store, own, sink, models_dir=settings.models_dir)
         checker.retriever.prepare()
         result = evaluate(checker, chosen, sink)
-    result |= {"split": split, "seed": seed, "corpus_failures": len(failed)}
+    result |= {
+        "split": split, "seed": seed, "max_papers": max_papers, "corpus_failures": len(failed)
+    }  # fmt: skip
     if out is not None:
         out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     if as_json:

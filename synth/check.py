@@ -60,28 +60,7 @@ class Checker:
 
     def judge(self, claim: Claim, hits: Sequence[Hit]) -> Verdict:
         """Score the retrieved passages and turn them into a verdict."""
-        spans = [split_sentences(h.found.passage.text) or [(0, len(h.found.passage.text))]
-                 for h in hits]  # fmt: skip
-        probs = self.scorer.score(
-            [
-                (premise_text(h.found.title, h.found.passage.text[start:end]), claim.text)
-                for h, sentences in zip(hits, spans, strict=True)
-                for start, end in sentences
-            ]
-        )
-        evidence, row = [], 0
-        for h, sentences in zip(hits, spans, strict=True):
-            block = probs[row : row + len(sentences)]
-            row += len(sentences)
-            best = int(np.argmax(np.maximum(block[:, 0], block[:, 2])))
-            evidence.append(
-                Evidence(
-                    claim_id=claim.id, passage=h.found.passage, retrieval_score=h.score,
-                    entailment=float(block[best, 0]), neutral=float(block[best, 1]),
-                    contradiction=float(block[best, 2]),
-                    quote_start=sentences[best][0], quote_end=sentences[best][1],
-                )
-            )  # fmt: skip
+        evidence = self._evidence(claim, hits)
         titles = {h.found.passage.paper_id: h.found.title for h in hits}
         by_paper: dict[str, list[Evidence]] = {}
         for e in evidence:
@@ -101,6 +80,34 @@ class Checker:
             numeric=self._claim_numbers(claim.text, label, papers, checks, evidence),
             model=self.scorer.name, settings_hash=self.settings.retrieval_hash(),
         )  # fmt: skip
+
+    def _evidence(self, claim: Claim, hits: Sequence[Hit]) -> list[Evidence]:
+        """Score every sentence of every passage in one batch; each passage keeps the
+        scores of its most decisive sentence and quotes it."""
+        spans = [split_sentences(h.found.passage.text) or [(0, len(h.found.passage.text))]
+                 for h in hits]  # fmt: skip
+        probs = self.scorer.score(
+            [
+                (premise_text(h.found.title, h.found.passage.text[start:end]), claim.text)
+                for h, sentences in zip(hits, spans, strict=True)
+                for start, end in sentences
+            ]
+        )
+        evidence: list[Evidence] = []
+        row = 0
+        for h, sentences in zip(hits, spans, strict=True):
+            block = probs[row : row + len(sentences)]
+            row += len(sentences)
+            best = int(np.argmax(np.maximum(block[:, 0], block[:, 2])))
+            evidence.append(
+                Evidence(
+                    claim_id=claim.id, passage=h.found.passage, retrieval_score=h.score,
+                    entailment=float(block[best, 0]), neutral=float(block[best, 1]),
+                    contradiction=float(block[best, 2]),
+                    quote_start=sentences[best][0], quote_end=sentences[best][1],
+                )
+            )  # fmt: skip
+        return evidence
 
     @staticmethod
     def _numbers(claim: str, rows: Sequence[Evidence]) -> NumericCheck:

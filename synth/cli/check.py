@@ -108,16 +108,19 @@ def _batch(checker: Checker, source: Path, out: Path, papers: list[str]) -> None
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
-            record: dict[str, Any] = {}
+            record: Any = None
             try:
                 record = json.loads(line)
                 if not isinstance(record, dict) or not isinstance(record.get("claim"), str):
                     raise SynthError("no claim", 'write {"id": ..., "claim": "..."} per line')
                 refs = record.get("papers") or papers
+                if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+                    raise SynthError('"papers" is not a list of ids', 'write "papers": ["ID"]')
                 row = verdict_json(checker.check(record["claim"], refs), id=record.get("id"))
             except (SynthError, json.JSONDecodeError) as exc:
                 failed += 1
-                row = {"id": record.get("id"), "line": number, "error": str(exc)}
+                key = record.get("id") if isinstance(record, dict) else None
+                row = {"id": key, "line": number, "error": str(exc)}
             sink.write(json.dumps(row, ensure_ascii=False) + "\n")
             done += 1
     tmp.replace(out)

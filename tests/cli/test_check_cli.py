@@ -52,15 +52,19 @@ def test_batch_writes_one_verdict_per_line(corpus: Path, tmp_path: Path) -> None
         '{"id": "b", "claim": "Noise slows reading", "papers": ["205"]}\n'
         "not json\n"
         '{"id": "d", "claim": ""}\n'
+        "[1, 2]\n"
+        '{"id": "f", "claim": "Coffee helps", "papers": "202"}\n'
     )
     out = tmp_path / "verdicts.jsonl"
     result = runner.invoke(app, ["check", "--batch", str(claims), "--out", str(out)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r.get("id") for r in rows] == ["a", "b", None, "d"]
+    assert [r.get("id") for r in rows] == ["a", "b", None, "d", None, "f"]
     assert {p["paper_id"] for p in rows[1]["papers"]} == {"205"}
     assert "not JSON" in rows[2]["error"] or "Expecting value" in rows[2]["error"]
     assert "empty" in rows[3]["error"]
+    assert "no claim" in rows[4]["error"]
+    assert "not a list of ids" in rows[5]["error"]
     assert not out.with_name(out.name + ".partial").exists()
 
 

@@ -19,6 +19,7 @@ from synth.settings import Settings
 from synth.store import Store
 from synth.types import Claim, Evidence, Label, NumericCheck, Paper, PaperVerdict, Verdict
 from synth.verify.aggregate import best_first, claim_verdict, numeric_gate, paper_verdict
+from synth.verify.calibration import Isotonic, apply_isotonic
 from synth.verify.nli import NLIScorer, premise_text
 from synth.verify.numeric import check_numbers
 
@@ -27,12 +28,14 @@ NUMERIC_PASSAGES = 3  # a paper's most entailing passages whose numbers are comp
 
 class Checker:
     def __init__(
-        self, store: Store, retriever: Retriever, scorer: NLIScorer, settings: Settings
-    ) -> None:
+        self, store: Store, retriever: Retriever, scorer: NLIScorer, settings: Settings,
+        calibration: Isotonic | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
         self.retriever = retriever
         self.scorer = scorer
         self.settings = settings
+        self.calibration = calibration  # maps a verdict's confidence to P(label is right)
 
     def papers(self, refs: Sequence[str]) -> list[Paper] | None:
         """The stored papers the user named (None: the whole corpus); an unknown one is an
@@ -71,7 +74,11 @@ class Checker:
         for paper_id, rows in by_paper.items():
             verdict = paper_verdict(paper_id, rows, threshold, titles[paper_id])
             checks[paper_id] = self._numbers(claim.text, rows)
-            papers.append(numeric_gate(verdict, checks[paper_id]))
+            verdict = numeric_gate(verdict, checks[paper_id])
+            if self.calibration is not None:
+                calibrated = apply_isotonic(verdict.confidence, self.calibration)
+                verdict = verdict.model_copy(update={"confidence": calibrated})
+            papers.append(verdict)
         label, confidence, conflict = claim_verdict(papers)
         return Verdict(
             claim=claim, label=label, confidence=confidence, conflict=conflict,

@@ -170,3 +170,16 @@ def test_verdict_json_has_the_documented_shape(store: Store) -> None:
     assert first["quote"] in first["text"]
     assert data["model"] == "phrase-scorer"
     assert data["settings_hash"].startswith("cfg_")
+
+
+def test_a_verdict_calibration_maps_every_confidence(store: Store) -> None:
+    settings = Settings()
+    retriever = Retriever(store, HashingEmbedder(), settings)
+    # raw 0.9 -> 0.75 (interpolated halfway between the breakpoints 0.8 and 1.0)
+    check = Checker(store, retriever, PhraseScorer(RULES), settings, ([0.0, 0.8, 1.0], [0, 0.5, 1]))
+    verdict = check.check(
+        "Intermediate training on SQuAD improves XLM-R Large by 5.4 points", ["phang"]
+    )
+    assert verdict.label is Label.SUPPORTED
+    assert verdict.confidence == pytest.approx(0.75)
+    assert verdict.papers[0].confidence == pytest.approx(0.75)

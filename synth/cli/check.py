@@ -44,9 +44,8 @@ def make_checker(
     reranker = (
         CrossEncoderReranker(settings.retrieve.reranker) if settings.retrieve.reranker else None
     )
-    return Checker(
-        store, Retriever(store, embedder, settings, reranker, progress), scorer, settings
-    )
+    retriever = Retriever(store, embedder, settings, reranker, progress)
+    return Checker(store, retriever, scorer, settings, scorer.verdict_calibration)
 
 
 @contextmanager
@@ -177,6 +176,9 @@ def eval_scifact(
     max_papers: int = typer.Option(
         1, min=1, help="Open retrieval: papers the evidence may come from (SciFact: mostly 1)."
     ),
+    fit_calibration: bool = typer.Option(
+        False, help="Fit the verifier's verdict calibration on these claims (--split calib)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
 ) -> None:
@@ -194,6 +196,10 @@ def eval_scifact(
 
     if split not in ("all", "train", "calib", "test"):
         raise SynthError(f"unknown split {split!r}", "use all, train, calib or test")
+    if fit_calibration and split in ("test", "all"):
+        raise SynthError(
+            f"will not fit the calibration on the {split} claims", "fit it with --split calib"
+        )
     chosen = [c for c in read_claims(claims) if split == "all" or split_of(c.id, seed) == split]
     chosen = chosen[:limit] if limit else chosen
     if not chosen:
@@ -213,8 +219,15 @@ def eval_scifact(
         if len(failed) == len(outcomes):
             raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
         checker = make_checker(store, own, sink, models_dir=settings.models_dir)
+        if fit_calibration:
+            checker.calibration = None  # fit on the raw confidences
         checker.retriever.prepare()
-        result = evaluate(checker, chosen, sink)
+        result, run = evaluate(checker, chosen, sink)
+    if fit_calibration:
+        from synth.verify.train import save_verdict_calibration
+
+        path = save_verdict_calibration(checker.scorer, *run.calibration_points(chosen), split)
+        console().print(f"saved the verdict calibration to {path}", soft_wrap=True)
     result |= {
         "split": split, "seed": seed, "max_papers": max_papers, "corpus_failures": len(failed)
     }  # fmt: skip

@@ -56,10 +56,14 @@ class SettingResult:
         self.labels.append(_TO_SCIFACT[verdict.label])
         self.confidences.append(verdict.confidence)
 
+    def correct(self, claims: Sequence[SciFactClaim]) -> list[bool]:
+        """Whether each claim's verdict has the gold claim-level label."""
+        return [c.label == p for c, p in zip(claims, self.labels, strict=True)]
+
     def figures(self, claims: Sequence[SciFactClaim]) -> dict[str, Any]:
         gold_docs = {c.id: c.gold for c in claims}
         gold = [c.label for c in claims]
-        correct = [g == p for g, p in zip(gold, self.labels, strict=True)]
+        correct = self.correct(claims)
         return {
             "abstract_label_only": abstract_label_only(gold_docs, self.predictions).as_dict(),
             "accuracy": accuracy(gold, self.labels),
@@ -68,10 +72,26 @@ class SettingResult:
         }
 
 
+@dataclass
+class Run:
+    """Every claim checked open and oracle."""
+
+    open: SettingResult
+    oracle: SettingResult
+    seconds: float
+
+    def calibration_points(self, claims: Sequence[SciFactClaim]) -> tuple[list[float], list[bool]]:
+        """(confidence, correct) of every verdict, to fit a verdict calibration on."""
+        return (
+            self.open.confidences + self.oracle.confidences,
+            self.open.correct(claims) + self.oracle.correct(claims),
+        )
+
+
 def evaluate(
     checker: Checker, claims: Sequence[SciFactClaim], progress: ProgressSink | None = None
-) -> dict[str, Any]:
-    """Check every claim open and oracle; the figures of both, with timing."""
+) -> tuple[dict[str, Any], Run]:
+    """Check every claim open and oracle; the figures of both, with timing, and the run."""
     progress = progress or NoProgress()
     stored = {s.paper.paper_id for s in checker.store.summaries()}
     open_, oracle = SettingResult(), SettingResult()
@@ -85,7 +105,7 @@ def evaluate(
             oracle.add(claim, checker.judge(Claim(text=claim.claim), []))
         progress.update("checking claims", done, len(claims))
     seconds = time.monotonic() - started
-    return {
+    figures = {
         "claims": len(claims),
         "gold": {c: sum(1 for x in claims if x.label == c) for c in CLASSES},
         "open": open_.figures(claims),
@@ -94,4 +114,6 @@ def evaluate(
         "claims_per_second": round(2 * len(claims) / seconds, 3) if seconds else None,
         "model": checker.scorer.name,
         "settings_hash": checker.settings.retrieval_hash(),
+        "verdict_calibration": checker.calibration is not None,
     }
+    return figures, Run(open_, oracle, seconds)

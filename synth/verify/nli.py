@@ -17,7 +17,7 @@ import numpy as np
 
 from synth.errors import SynthError
 from synth.models import load_error, quiet_transformers, resolve_model
-from synth.verify.calibration import FloatArray, softmax
+from synth.verify.calibration import FloatArray, Isotonic, softmax
 
 LABELS = ("entailment", "neutral", "contradiction")
 METADATA = "synth-model.json"  # written by `synth models build` beside the weights
@@ -77,7 +77,8 @@ class HFNLIScorer(NLIScorer):
     """Any Hugging Face sequence-classification NLI model, by folder or hub id.
 
     When the folder holds a ``synth-model.json`` with a fitted ``temperature``, the
-    probabilities are temperature-scaled (calibrated)."""
+    probabilities are temperature-scaled (calibrated); a fitted ``verdict_calibration``
+    (isotonic, from ``synth eval scifact --fit-calibration``) is offered to the checker."""
 
     def __init__(
         self, name: str, models_dir: Path | None = None, batch_size: int = 16,
@@ -94,6 +95,8 @@ class HFNLIScorer(NLIScorer):
             self.temperature = float(self.metadata.get("temperature", 1.0))
         else:
             self.metadata = {}
+        fitted = self.metadata.get("verdict_calibration")
+        self.verdict_calibration: Isotonic | None = (fitted["x"], fitted["y"]) if fitted else None
         self._loaded: tuple[Any, Any, list[int]] | None = None
 
     def _load(self) -> tuple[Any, Any, list[int]]:

@@ -30,8 +30,8 @@ from synth.ingest import NoProgress, ProgressSink
 from synth.models import DEFAULT_VERIFIER, load_error, quiet_transformers, resolve_model
 from synth.settings import Settings
 from synth.sources.scifact import read_claims, split_of
-from synth.verify.calibration import fit_temperature, softmax
-from synth.verify.nli import LABELS, METADATA, HFNLIScorer
+from synth.verify.calibration import fit_isotonic, fit_temperature, softmax
+from synth.verify.nli import LABELS, METADATA, HFNLIScorer, NLIScorer
 from synth.verify.nli_data import Pair, fetch_snli, read_abstracts, read_snli, scifact_pairs
 
 
@@ -237,3 +237,25 @@ def _swap_in(staging: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def save_verdict_calibration(
+    scorer: NLIScorer, confidence: list[float], correct: list[bool], source: str
+) -> Path:
+    """Fit the isotonic verdict calibration and store it in the model's metadata file.
+    Only a model folder with a ``synth-model.json`` (built by synth) can hold one."""
+    meta = Path(getattr(scorer, "reference", "")) / METADATA
+    if not meta.is_file():
+        raise SynthError(
+            f"{scorer.name}: not a model synth built (no {METADATA})",
+            "fit the calibration of a model made by synth models build",
+        )
+    xs, ys = fit_isotonic(confidence, correct)
+    data = json.loads(meta.read_text(encoding="utf-8"))
+    data["verdict_calibration"] = {
+        "x": xs, "y": ys, "fitted_on": source, "verdicts": len(confidence)
+    }  # fmt: skip
+    tmp = meta.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    os.replace(tmp, meta)
+    return meta

@@ -166,6 +166,26 @@ def test_eval_scifact_reports_figures(tiny_models: Path, tmp_path: Path) -> None
     assert runner.invoke(app, ["corpus", "list", "--json"]).stdout.strip() == "[]"
 
 
+def test_fit_calibration_on_the_calibration_split_only(tiny_model: Path, tmp_path: Path) -> None:
+    build = ["models", "build", "--base", str(tiny_model), "--snli", str(FIXTURES / "nli"),
+             "--name", "tiny-nli", "--snli-pairs", "12"]  # fmt: skip
+    assert runner.invoke(app, build).exit_code == 0
+    claims = str(FIXTURES / "scifact" / "claims.jsonl")
+    args = ["eval", "scifact", "--claims", claims, "--corpus", str(CORPUS), "--fit-calibration"]
+    env = {"SYNTH_EMBED_MODEL": str(tiny_model), "SYNTH_VERIFY_MODEL": "tiny-nli"}
+    refused = runner.invoke(app, [*args, "--split", "test"], env=env)
+    assert refused.exit_code == 1 and "fit it with --split calib" in refused.output
+    fitted = runner.invoke(
+        app, [*args, "--split", "train", "--out", str(tmp_path / "f.json")], env=env
+    )
+    assert fitted.exit_code == 0, fitted.output
+    meta = json.loads((Settings().models_dir / "tiny-nli" / "synth-model.json").read_text())
+    assert meta["verdict_calibration"]["fitted_on"] == "train"
+    assert meta["verdict_calibration"]["y"] == sorted(meta["verdict_calibration"]["y"])
+    again = runner.invoke(app, [*args[:-1], "--split", "train", "--json"], env=env)
+    assert json.loads(again.stdout)["verdict_calibration"] is True
+
+
 def test_eval_with_an_empty_split(tiny_models: Path) -> None:
     claims = str(FIXTURES / "scifact" / "claims.jsonl")
     result = runner.invoke(

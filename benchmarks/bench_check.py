@@ -68,9 +68,7 @@ def main() -> None:
                 verify.model, user.models_dir, verify.batch_size, verify.max_length
             )
             retriever = Retriever(store, embedder, settings)
-            while batch := store.unembedded(embedder.name, 512):
-                keys, texts = zip(*batch, strict=True)
-                store.put_vectors(embedder.name, list(keys), embedder.encode(texts))
+            retriever.embed_pending()
             t = _timed("embed_s", times, t)
             retriever.prepare()  # exact index: every vector is stored already
             t = _timed("index_exact_s", times, t)

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from synth.claims import validate_claim
-from synth.errors import SynthError
 from synth.parsing.chunk import split_sentences
 from synth.retrieval.search import Hit, Retriever
 from synth.settings import Settings
@@ -36,23 +35,12 @@ class Checker:
         self.scorer = scorer
         self.settings = settings
         self.calibration = calibration  # maps a verdict's confidence to P(label is right)
+        self.settings_hash = settings.retrieval_hash()
 
     def papers(self, refs: Sequence[str]) -> list[Paper] | None:
         """The stored papers the user named (None: the whole corpus); an unknown one is an
         error that says how to add it."""
-        if not refs:
-            return None
-        papers = []
-        for ref in refs:
-            paper = self.store.find(ref)
-            if paper is None:
-                raise SynthError(
-                    f"{ref}: no such paper in the corpus",
-                    f"add it first (synth fetch {ref}, or synth add FILE), "
-                    "or see what is stored: synth corpus list",
-                )
-            papers.append(paper)
-        return papers
+        return [self.store.require(ref) for ref in refs] if refs else None
 
     def check(self, text: str, refs: Sequence[str] = ()) -> Verdict:
         """The verdict on one claim, against the papers in ``refs`` or the whole corpus."""
@@ -85,7 +73,7 @@ class Checker:
             papers=tuple(sorted(papers, key=lambda p: -p.confidence)),
             evidence=tuple(best_first(evidence)),
             numeric=self._claim_numbers(claim.text, label, papers, checks, evidence),
-            model=self.scorer.name, settings_hash=self.settings.retrieval_hash(),
+            model=self.scorer.name, settings_hash=self.settings_hash,
         )  # fmt: skip
 
     def _evidence(self, claim: Claim, hits: Sequence[Hit]) -> list[Evidence]:

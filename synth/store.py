@@ -189,7 +189,9 @@ class Store:
         paper = self.find(ref)
         if paper is None:
             raise SynthError(
-                f"{ref}: no such paper in the corpus", "list the papers with: synth corpus list"
+                f"{ref}: no such paper in the corpus",
+                f"add it first (synth fetch {ref}, or synth add FILE), "
+                "or see what is stored: synth corpus list",
             )
         return paper
 

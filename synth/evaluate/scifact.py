@@ -113,7 +113,7 @@ def evaluate(
         "seconds": round(seconds, 1),
         "claims_per_second": round(2 * len(claims) / seconds, 3) if seconds else None,
         "model": checker.scorer.name,
-        "settings_hash": checker.settings.retrieval_hash(),
+        "settings_hash": checker.settings_hash,
         "verdict_calibration": checker.calibration is not None,
     }
     return figures, Run(open_, oracle, seconds)

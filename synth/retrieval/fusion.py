@@ -1,5 +1,5 @@
 """Ranking math as plain functions on plain values: top-k, reciprocal rank fusion,
-and restriction to allowed ids. Nothing here touches a model, an index or a database."""
+and keeping the items of the best groups. Nothing here touches a model, an index or a database."""
 
 from __future__ import annotations
 
@@ -37,11 +37,6 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[K]], k: int = 60) -> list
             scores[item] = scores.get(item, 0.0) + 1.0 / (k + position)
             first_seen.setdefault(item, (position, list_no))
     return sorted(scores.items(), key=lambda kv: (-kv[1], first_seen[kv[0]]))
-
-
-def restrict(scored: Iterable[tuple[K, float]], allowed: set[K] | None) -> list[tuple[K, float]]:
-    """Keep only the allowed ids (``None`` allows everything), order unchanged."""
-    return [(key, s) for key, s in scored if allowed is None or key in allowed]
 
 
 def first_groups(

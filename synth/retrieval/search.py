@@ -79,6 +79,12 @@ class Retriever:
                 "the corpus is empty",
                 "add papers first: synth fetch 2005.13013, or synth add paper.pdf",
             )
+        self.embed_pending()
+        self.index.sync(self.store)
+        self._ready = True
+
+    def embed_pending(self) -> None:
+        """Embed and store every passage that has no vector for this embedder yet."""
         pending = self.store.count_unembedded(self.embedder.name)
         done = 0
         while batch := self.store.unembedded(self.embedder.name, EMBED_BATCH):
@@ -86,8 +92,6 @@ class Retriever:
             self.store.put_vectors(self.embedder.name, list(keys), self.embedder.encode(texts))
             done += len(batch)
             self.progress.update("embedding passages", done, pending)
-        self.index.sync(self.store)
-        self._ready = True
 
     def _dense(self, query: np.ndarray, papers: list[Paper] | None) -> list[tuple[int, float]]:
         k = self.settings.retrieve.dense_k

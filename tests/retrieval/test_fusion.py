@@ -1,4 +1,4 @@
-"""Ranking math: top-k, rank, reciprocal rank fusion and restriction. Expected values are
+"""Ranking math: top-k, rank, reciprocal rank fusion and first_groups. Expected values are
 worked out by hand in the comments beside them."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from synth.retrieval.fusion import first_groups, rank, reciprocal_rank_fusion, restrict, top_k
+from synth.retrieval.fusion import first_groups, rank, reciprocal_rank_fusion, top_k
 
 # ---------------------------------------------------------------------------------------
 # top_k
@@ -152,30 +152,6 @@ def test_rrf_k_changes_scores_and_order() -> None:
     large = reciprocal_rank_fusion(rankings, k=60)
     assert [key for key, _ in large] == ["y", "x", "w", "z", "v"]
     assert dict(large)["y"] == pytest.approx(2 / 63)
-
-
-# ---------------------------------------------------------------------------------------
-# restrict
-
-SCORED = [("a", 1.0), ("b", 2.0), ("c", 0.5)]
-
-
-@pytest.mark.parametrize(
-    ("allowed", "expected"),
-    [
-        (None, SCORED),  # None allows everything, order unchanged
-        ({"c", "a"}, [("a", 1.0), ("c", 0.5)]),  # input order kept, not set or score order
-        ({"b"}, [("b", 2.0)]),
-        ({"zzz"}, []),  # allowed ids not present
-        (set(), []),  # an empty set allows nothing
-    ],
-)
-def test_restrict(allowed: set[str] | None, expected: list[tuple[str, float]]) -> None:
-    assert restrict(SCORED, allowed) == expected
-
-
-def test_restrict_accepts_an_iterator() -> None:
-    assert restrict(iter(SCORED), {"b", "c"}) == [("b", 2.0), ("c", 0.5)]
 
 
 # ---------------------------------------------------------------------------------------

@@ -83,6 +83,16 @@ class VerifySettings(BaseModel):
     max_claim_chars: int = Field(default=1000, ge=10)
 
 
+class ReportSettings(BaseModel):
+    max_report_mb: float = Field(default=5.0, gt=0, description="Refuse larger reports to audit.")
+    max_claims: int = Field(default=200, ge=1, description="Claims audited per report.")
+    claims_per_paper: int = Field(default=6, ge=1, description="Key claims taken per paper.")
+    max_themes: int = Field(default=5, ge=1, description="Themes a synthesis is grouped into.")
+    min_confidence: float = Field(
+        default=0.3, ge=0, le=1, description="Least confidence for a sentence of a synthesis."
+    )
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SYNTH_",
@@ -99,6 +109,7 @@ class Settings(BaseSettings):
     index: IndexSettings = IndexSettings()
     retrieve: RetrieveSettings = RetrieveSettings()
     verify: VerifySettings = VerifySettings()
+    report: ReportSettings = ReportSettings()
 
     @property
     def db_path(self) -> Path:

@@ -161,9 +161,103 @@ class Verdict(Record):
     settings_hash: str = ""
 
 
+class Reference(Record):
+    """A reference as a report gives it, and whether synth could fetch the paper."""
+
+    ref: str  # as written: an arXiv id or URL, a DOI, any text
+    paper_id: str | None = None  # the stored paper it resolved to
+    resolved: bool = False
+    why: str = ""  # why it did not resolve (empty when it did)
+    title: str = ""
+    url: str | None = None
+
+
+class ReportClaim(Record):
+    """One claim of a report beside synth's verdict on it.
+
+    ``text`` is the claim as written; when it was cut short (``truncated``) synth tries
+    to recover the full sentence (``recovered_text``, found in ``recovered_from``: "report"
+    or a paper_id). The verdict is on ``verdict.claim.text``: the recovered sentence, or
+    the partial text without its cut-off last word."""
+
+    text: str
+    truncated: bool = False
+    recovered_text: str | None = None
+    recovered_from: str = ""
+    report_mark: bool | None = None  # the report's own "verified" mark, if it has one
+    report_confidence: float | None = None
+    verdict: Verdict
+
+    @property
+    def partial(self) -> bool:
+        """Truncated and not recovered: the verdict is on a fragment."""
+        return self.truncated and self.recovered_text is None
+
+    @property
+    def agreement(self) -> bool | None:
+        """Whether synth agrees with the report's mark: a verified mark agrees with
+        SUPPORTED, an unverified one with anything else (None: the report has no mark)."""
+        if self.report_mark is None:
+            return None
+        return self.report_mark == (self.verdict.label is Label.SUPPORTED)
+
+
+class Citation(Record):
+    """Where a sentence of a synthesis comes from: a verified quote with paper and page."""
+
+    paper_id: str
+    page: int
+    passage_id: str
+    quote: str
+
+
+class SynthesisSentence(Record):
+    """A sentence of a synthesis and the verified evidence behind it."""
+
+    text: str
+    citations: tuple[Citation, ...]
+    label: Label
+    confidence: float
+
+
+class Theme(Record):
+    title: str
+    sentences: tuple[SynthesisSentence, ...]
+
+
+class Conflict(Record):
+    """A claim one paper supports and another refutes, both sides quoted."""
+
+    claim: str
+    supporting: Citation
+    refuting: Citation
+
+
+class Synthesis(Record):
+    """The written answer: an overview, then theme by theme, then conflicts."""
+
+    answer: tuple[SynthesisSentence, ...] = ()
+    themes: tuple[Theme, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    generator: str = "template"
+
+
+class ReportKind(StrEnum):
+    AUDIT = "audit"  # an existing report, re-verified
+    SYNTHESIS = "synthesis"  # a report synth wrote
+
+
 class Report(Record):
-    source: str
+    """A verified report: its claims with verdicts, its references, what could not be
+    checked (``problems``), and for a synthesis the written answer."""
+
+    kind: ReportKind
+    source: str  # the audited file, or the command that wrote it
+    title: str
     question: str
-    verdicts: tuple[Verdict, ...] = ()
+    claims: tuple[ReportClaim, ...] = ()
+    references: tuple[Reference, ...] = ()
+    synthesis: Synthesis | None = None
+    problems: tuple[str, ...] = ()
     model: str
     settings_hash: str

@@ -48,19 +48,25 @@ def make_checker(
     return Checker(store, retriever, scorer, settings, scorer.verdict_calibration)
 
 
+def prepared_checker(store: Store, settings: Settings, progress: ProgressSink) -> Checker:
+    """The configured checker with its index up to date with the store (new passages
+    embedded); a note on stderr when the index had to be rebuilt."""
+    checker = make_checker(store, settings, progress)
+    checker.retriever.prepare()
+    if checker.retriever.index.rebuilt_because not in (None, "no index yet"):
+        console(stderr=True).print(
+            f"[yellow]note:[/yellow] rebuilt the search index: "
+            f"{checker.retriever.index.rebuilt_because}",
+            soft_wrap=True,
+        )
+    return checker
+
+
 @contextmanager
 def _checker() -> Iterator[Checker]:
     settings = load_settings()
     with open_store(settings) as store, progress_sink() as sink:
-        checker = make_checker(store, settings, sink)
-        checker.retriever.prepare()
-        if checker.retriever.index.rebuilt_because not in (None, "no index yet"):
-            console(stderr=True).print(
-                f"[yellow]note:[/yellow] rebuilt the search index: "
-                f"{checker.retriever.index.rebuilt_because}",
-                soft_wrap=True,
-            )
-        yield checker
+        yield prepared_checker(store, settings, sink)
 
 
 def show_verdict(verdict: Verdict, quotes: int = 3) -> None:

@@ -52,6 +52,21 @@ class MirrorAdapter(BaseAdapter):
         response.headers["Content-Length"] = str(len(body))
         return response
 
+    def _feed(self, arxiv_id: str) -> bytes:
+        """The recorded answer for ``arxiv_id``. A versioned id with no file of its own is
+        served from the unversioned file when that holds the same version (the latest), as
+        arXiv itself answers both."""
+        path = self.root / "atom" / f"{file_name(arxiv_id)}.xml"
+        if path.is_file():
+            return path.read_bytes()
+        base, _, version = arxiv_id.rpartition("v")
+        latest = self.root / "atom" / f"{file_name(base)}.xml"
+        if base and version.isdigit() and latest.is_file():
+            body = latest.read_bytes()
+            if f"/abs/{arxiv_id}</id>".encode() in body:
+                return body
+        return EMPTY_FEED
+
     def send(
         self,
         request: requests.PreparedRequest,
@@ -66,8 +81,7 @@ class MirrorAdapter(BaseAdapter):
             ids = parse_qs(url.query).get("id_list", [""])[0]
             if "," in ids or not ids:
                 return self._respond(request, 400, b"the mirror answers single-id queries")
-            path = self.root / "atom" / f"{file_name(ids)}.xml"
-            return self._respond(request, 200, path.read_bytes() if path.is_file() else EMPTY_FEED)
+            return self._respond(request, 200, self._feed(ids))
         if url.path.startswith("/pdf/"):
             name = url.path[len("/pdf/") :].removesuffix(".pdf")
             path = self.root / "pdf" / f"{file_name(name)}.pdf"

@@ -55,6 +55,16 @@ def test_explicit_version_resolves_to_that_version(arxiv_mirror: Path, tmp_path:
     assert latest.id != first.id
 
 
+def test_latest_version_asked_by_number_is_served_from_the_unversioned_file(
+    arxiv_mirror: Path, tmp_path: Path
+) -> None:
+    source = _source(arxiv_mirror, tmp_path)
+    paper = source.load(parse_arxiv_id("http://arxiv.org/abs/2005.13013v2"), "2005.13013v2").paper
+    assert paper.arxiv_version == "v2" and paper.title.startswith("English Intermediate-Task")
+    with pytest.raises(SynthError):  # v3 does not exist: the latest file is v2
+        source.load(parse_arxiv_id("2005.13013v3"), "2005.13013v3")
+
+
 def test_unknown_id_in_mirror_names_the_mirror(arxiv_mirror: Path, tmp_path: Path) -> None:
     with pytest.raises(SynthError) as caught:
         _source(arxiv_mirror, tmp_path).load(parse_arxiv_id("2205.08497v1"), "2205.08497v1")

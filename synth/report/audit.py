@@ -1,0 +1,118 @@
+"""Auditing a synthesis report: every claim re-checked against the papers it cites, beside
+the report's own marks. Truncated claims are recovered where their full sentence can be
+found, and otherwise checked on their complete part and marked partial."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from synth.check import Checker
+from synth.errors import SynthError
+from synth.ingest import NoProgress, ProgressSink
+from synth.report.parse import DraftClaim, DraftReference, ParsedReport, complete_part
+from synth.report.recover import recover
+from synth.store import Store
+from synth.types import Claim, Reference, Report, ReportClaim, ReportKind, Verdict
+
+NO_CLAIMS = (
+    "no claims found: synth looks for a section headed Claims or Findings (a table or a list), "
+    "else for sentences that cite a reference"
+)
+
+
+def _cited(
+    claim: DraftClaim, drafts: Sequence[DraftReference], references: Sequence[Reference]
+) -> list[str]:
+    """The resolved papers a claim cites by label ("[1]") or id; all of them when it cites none."""
+    labels = {d.ref: d.label for d in drafts}
+    resolved = [(r, r.paper_id) for r in references if r.resolved and r.paper_id]
+    chosen = [
+        pid
+        for r, pid in resolved
+        if any(c == labels.get(r.ref) or c in r.ref or c == pid for c in claim.cites)
+    ]
+    return list(dict.fromkeys(chosen or [pid for _, pid in resolved]))
+
+
+class Auditor:
+    def __init__(self, store: Store, checker: Checker, progress: ProgressSink | None = None):
+        self.store = store
+        self.checker = checker
+        self.progress = progress or NoProgress()
+
+    def audit(self, parsed: ParsedReport, source: str, references: Sequence[Reference]) -> Report:
+        """The audit of ``parsed``, whose references were resolved to ``references``."""
+        problems = list(parsed.problems)
+        missing = [r for r in references if not r.resolved]
+        if not parsed.claims:
+            problems.append(NO_CLAIMS)
+        if not references:
+            problems.append("the report lists no references: its claims could not be checked")
+        elif len(missing) == len(references):
+            problems.append(
+                "none of the references could be resolved: no claim was checked against a paper"
+            )
+        elif missing:
+            problems.append(
+                f"{len(missing)} of {len(references)} references could not be resolved "
+                "(see References); claims were checked against the others"
+            )
+        claims = []
+        for number, draft in enumerate(parsed.claims, start=1):
+            self.progress.update("audit", number - 1, len(parsed.claims))
+            papers = _cited(draft, parsed.references, references)
+            claim, problem = self._audit_claim(draft, parsed.context, papers)
+            claims.append(claim)
+            if problem:
+                problems.append(f"claim {number}: {problem}")
+        partial = sum(c.partial for c in claims)
+        if partial:
+            problems.append(
+                f"{partial} truncated claim(s) could not be recovered and were checked on "
+                "their complete part only"
+            )
+        return Report(
+            kind=ReportKind.AUDIT, source=source, title=parsed.title, question=parsed.question,
+            claims=tuple(claims), references=tuple(references), problems=tuple(problems),
+            model=self.checker.scorer.name, settings_hash=self.checker.settings_hash,
+        )  # fmt: skip
+
+    def _audit_claim(
+        self, draft: DraftClaim, context: str, papers: list[str]
+    ) -> tuple[ReportClaim, str]:
+        recovered = None
+        if draft.truncated:
+            recovered = recover(draft.text, self._recovery_sources(context, papers))
+        text = recovered[0] if recovered else (
+            complete_part(draft.text) if draft.truncated else draft.text
+        )  # fmt: skip
+        verdict, problem = self._verdict(text or draft.text, papers)
+        return ReportClaim(
+            text=draft.text, truncated=draft.truncated,
+            recovered_text=recovered[0] if recovered else None,
+            recovered_from=recovered[1] if recovered else "",
+            report_mark=draft.report_mark, report_confidence=draft.report_confidence,
+            verdict=verdict,
+        ), problem  # fmt: skip
+
+    def _recovery_sources(self, context: str, papers: list[str]) -> Iterator[tuple[str, str]]:
+        """The report's own prose first, then the cited papers page by page (read lazily)."""
+        yield "report", context
+        for paper_id in papers:
+            paper = self.store.by_paper_id(paper_id)
+            if paper is not None:
+                for _, text in self.store.pages(paper):
+                    yield paper_id, text
+
+    def _verdict(self, text: str, papers: list[str]) -> tuple[Verdict, str]:
+        """The verdict, or (when the claim cannot be checked) NOT_ENOUGH_INFO with no
+        evidence and the reason."""
+        if papers:
+            try:
+                return self.checker.check(text, papers), ""
+            except SynthError as exc:
+                problem = str(exc)
+        else:
+            problem = ""
+        unchecked = self.checker.judge(Claim(text=text, papers=tuple(papers)), [])
+        return unchecked, problem

@@ -1,0 +1,53 @@
+"""Writing a report's three files into ``<root>/<slug>/``: report.md, report.json and a
+self-contained report.html. Each file is written beside its final name and then renamed,
+so an interrupted write leaves the previous report whole."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+from synth.errors import SynthError
+from synth.report.export import report_json
+from synth.report.render import render_html, render_markdown
+from synth.types import Report
+
+MAX_SLUG = 60
+
+
+def slugify(text: str) -> str:
+    """A folder name from a title: lower-case ASCII words joined by '-', at most MAX_SLUG
+    characters, cut at a word boundary ("report" when nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        if len(slug) + len(word) + 1 > MAX_SLUG:
+            break
+        slug = f"{slug}-{word}" if slug else word
+    return slug or (words[0][:MAX_SLUG] if words else "report")
+
+
+def write_report(report: Report, folder: Path) -> dict[str, Path]:
+    """Write report.md, report.json and report.html into ``folder``; their paths by kind."""
+    files = {
+        "md": (folder / "report.md", render_markdown(report)),
+        "json": (folder / "report.json", json.dumps(report_json(report), indent=2,
+                                                   ensure_ascii=False) + "\n"),
+        "html": (folder / "report.html", render_html(report)),
+    }  # fmt: skip
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for path, text in files.values():
+            partial = path.with_name(path.name + ".partial")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
+    except OSError as exc:
+        raise SynthError(
+            f"cannot write the report to {folder} ({exc.strerror})",
+            "choose another folder with --out-dir",
+        ) from exc
+    return {kind: path for kind, (path, _) in files.items()}

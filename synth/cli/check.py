@@ -48,10 +48,15 @@ def make_checker(
     return Checker(store, retriever, scorer, settings, scorer.verdict_calibration)
 
 
-def prepared_checker(store: Store, settings: Settings, progress: ProgressSink) -> Checker:
+def prepared_checker(
+    store: Store, settings: Settings, progress: ProgressSink, prepare: bool = True
+) -> Checker:
     """The configured checker with its index up to date with the store (new passages
-    embedded); a note on stderr when the index had to be rebuilt."""
+    embedded); a note on stderr when the index had to be rebuilt. With ``prepare``
+    False (nothing to search) the index is left alone."""
     checker = make_checker(store, settings, progress)
+    if not prepare:
+        return checker
     checker.retriever.prepare()
     if checker.retriever.index.rebuilt_because not in (None, "no index yet"):
         console(stderr=True).print(

@@ -121,7 +121,7 @@ def audit(
         references = resolve_references(
             [r.ref for r in parsed.references], store, Ingestor(store, settings, sink).fetch_arxiv
         )
-        checker = prepared_checker(store, settings, sink)
+        checker = prepared_checker(store, settings, sink, any(r.resolved for r in references))
         report = Auditor(store, checker, sink).audit(parsed, str(path), references)
     _finish(report, folder, as_json)
 
@@ -173,7 +173,7 @@ def report_command(
         references = resolve_references(list(dict.fromkeys(refs)), store, fetch)
         papers = [store.by_paper_id(r.paper_id) for r in references if r.paper_id]
         chosen = list({p.paper_id: p for p in papers if p is not None}.values())
-        checker = prepared_checker(store, settings, sink)
+        checker = prepared_checker(store, settings, sink, bool(chosen))
         embedder = checker.retriever.embedder
         result = Synthesizer(checker, embedder, settings, progress=sink).synthesize(
             question, chosen

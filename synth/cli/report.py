@@ -143,11 +143,10 @@ def report_command(
     slug: str | None = _SLUG,
     as_json: bool = _JSON,
 ) -> None:
-    """Write a verified synthesis: key claims of each paper, checked against it, grouped by
-    theme, every sentence cited with verified evidence.
+    """Write a verified synthesis of papers, every sentence cited with checked evidence.
 
-    Example: synth report --question "Does model scale beat intermediate training?" \\
-    --paper 2005.13013 --paper 2010.11934
+    Key claims of each paper are checked against it and grouped by theme.
+    Example: synth report -q "Does model scale beat intermediate training?" -p 2005.13013
     """
     from synth.cli.check import prepared_checker
     from synth.errors import SynthError

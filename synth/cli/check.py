@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 eval_app = typer.Typer(help="Benchmark the verifier on labelled claims.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
-_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
+LABEL_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
 
 
 def make_checker(
@@ -79,7 +79,7 @@ def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
     from rich.markup import escape
     from rich.panel import Panel
 
-    colour = _COLOURS[verdict.label.value]
+    colour = LABEL_COLOURS[verdict.label.value]
     lines = [
         f"[bold {colour}]{verdict.label.value}[/bold {colour}]  confidence {verdict.confidence:.2f}"
         + ("  [magenta](papers disagree)[/magenta]" if verdict.conflict else ""),

@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 _OUT_DIR = typer.Option(Path("reports"), "--out-dir", help="Reports go to OUT_DIR/<slug>/.")
 _SLUG = typer.Option(None, help="The report's folder name (default: from its title).")
 _JSON = typer.Option(False, "--json", help="Also print the report's JSON to stdout.")
-_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
 
 
 def _read(path: Path, settings: Settings) -> ParsedReport:
@@ -64,6 +63,8 @@ def show_report(report: Report, stderr: bool = False) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from synth.cli.check import LABEL_COLOURS
+
     out = console(stderr=stderr)
     table = Table("#", "claim", "report", "synth", "conf.", "agree", title=escape(report.title))
     marks = {True: "✓", False: "×", None: "-"}
@@ -75,7 +76,7 @@ def show_report(report: Report, stderr: bool = False) -> None:
         conf = "" if claim.report_confidence is None else f" {claim.report_confidence:.2f}"
         table.add_row(
             str(number), escape(shown[:90] + ("…" if len(shown) > 90 else "")) + tag,
-            marks[claim.report_mark] + conf, f"[{_COLOURS[label]}]{label}[/]",
+            marks[claim.report_mark] + conf, f"[{LABEL_COLOURS[label]}]{label}[/]",
             f"{claim.verdict.confidence:.2f}", marks[claim.agreement],
         )  # fmt: skip
     if report.claims:

@@ -39,10 +39,12 @@ class Auditor:
         self.store = store
         self.checker = checker
         self.progress = progress or NoProgress()
+        self._pages: dict[str, list[str]] = {}  # page texts per paper, read once per audit
 
     def audit(self, parsed: ParsedReport, source: str, references: Sequence[Reference]) -> Report:
         """The audit of ``parsed``, whose references were resolved to ``references``."""
         problems = list(parsed.problems)
+        self._pages = {}
         missing = [r for r in references if not r.resolved]
         if not parsed.claims:
             problems.append(NO_CLAIMS)
@@ -99,10 +101,12 @@ class Auditor:
         """The report's own prose first, then the cited papers page by page (read lazily)."""
         yield "report", context
         for paper_id in papers:
-            paper = self.store.by_paper_id(paper_id)
-            if paper is not None:
-                for _, text in self.store.pages(paper):
-                    yield paper_id, text
+            if paper_id not in self._pages:
+                paper = self.store.by_paper_id(paper_id)
+                pages = self.store.pages(paper) if paper is not None else []
+                self._pages[paper_id] = [text for _, text in pages]
+            for text in self._pages[paper_id]:
+                yield paper_id, text
 
     def _verdict(self, text: str, papers: list[str]) -> tuple[Verdict, str]:
         """The verdict, or (when the claim cannot be checked) NOT_ENOUGH_INFO with no

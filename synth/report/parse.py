@@ -333,8 +333,10 @@ def complete_part(fragment: str) -> str:
     """The part of a truncated claim that can be checked: without its ellipsis, its
     possibly cut last word and the words left dangling ("... benefits from intermediate"
     -> "... benefits")."""
-    text = _ELLIPSIS.sub("", fragment.rstrip()).rstrip()
-    words = text.split()[:-1] if not _ELLIPSIS.search(fragment.rstrip()) else text.split()
+    text = fragment.rstrip()
+    words = _ELLIPSIS.sub("", text).split()
+    if not _ELLIPSIS.search(text):
+        words = words[:-1]  # the last word may be cut
     while words and (words[-1].lower().strip(",;:") in _DANGLING or words[-1] in {",", ";"}):
         words.pop()
     return " ".join(words).rstrip(",;:")

@@ -12,10 +12,16 @@ SYNTH_ARXIV_MIRROR ?= $(abspath ../shared/data/arxiv)
 export SYNTH_ARXIV_MIRROR
 endif
 
+# The offline XTREME data pack beside the checkout: `synth reproduce` reads it instead of the hub.
+ifneq ($(wildcard ../shared/data/xtreme/README.md),)
+SYNTH_EXPERIMENTS_DATA_DIR ?= $(abspath ../shared/data/xtreme)
+export SYNTH_EXPERIMENTS_DATA_DIR
+endif
+
 # SciFact (claims + abstracts) beside the checkout: used to train and to evaluate the verifier.
 SCIFACT ?= $(wildcard ../shared/data/scifact)
 
-.PHONY: setup demo model eval bench browser test lint typecheck unit clean
+.PHONY: setup demo model eval bench reproduce bench-transfer browser test lint typecheck unit clean
 
 setup: $(VENV)/.installed
 
@@ -48,9 +54,17 @@ eval: model
 bench: model
 	SYNTH_SHARED_DATA=$(abspath ../shared/data) $(BIN)/python benchmarks/bench_check.py
 
+# The experiment behind a claim, re-run at the lite preset (2 CPU cores: 23 minutes; see README).
+reproduce: setup
+	$(BIN)/synth reproduce --spec experiments/specs/phang2020-squad-tatoeba.toml --preset lite
+
+# Training throughput of the experiments' loop (GPU: XLM-R Large; CPU: the small encoder).
+bench-transfer: setup
+	$(BIN)/python benchmarks/bench_transfer.py $(BENCH_ARGS)
+
 lint: setup
-	$(BIN)/ruff check synth tests benchmarks
-	$(BIN)/ruff format --check synth tests benchmarks
+	$(BIN)/ruff check synth experiments tests benchmarks
+	$(BIN)/ruff format --check synth experiments tests benchmarks
 
 typecheck: setup
 	$(BIN)/mypy

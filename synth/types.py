@@ -172,6 +172,21 @@ class Reference(Record):
     url: str | None = None
 
 
+class ExperimentCheck(Record):
+    """A re-run of the experiment behind a claim (``synth reproduce``), filed under the claim:
+    the verdict on the claimed effect and the measured paired delta, in metric points."""
+
+    verdict: str  # REPRODUCED | NOT_REPRODUCED | INCONCLUSIVE
+    delta: float
+    ci_low: float
+    ci_high: float
+    seeds: tuple[int, ...]
+    preset: str
+    model: str
+    explanation: str = ""
+    path: str = ""  # the reproduction's JSON
+
+
 class ReportClaim(Record):
     """One claim of a report beside synth's verdict on it.
 
@@ -187,6 +202,7 @@ class ReportClaim(Record):
     report_mark: bool | None = None  # the report's own "verified" mark, if it has one
     report_confidence: float | None = None
     verdict: Verdict
+    experiment: ExperimentCheck | None = None
 
     @property
     def partial(self) -> bool:

@@ -140,3 +140,50 @@ def tiny_models(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SYNTH_EMBED_MODEL", str(tiny_model))
     monkeypatch.setenv("SYNTH_VERIFY_MODEL", str(tiny_model))
     return tiny_model
+
+
+# A tiny encoder for the experiment tests: a word-piece tokenizer trained here on a few
+# invented sentences (plus every character of the Latin and Cyrillic blocks, so little is
+# unknown), and a 4-layer BERT with random weights, saved as a transformers model folder.
+ENCODER_SENTENCES = [
+    "The committee approved the new budget after a long debate.",
+    "A small dog was sleeping under the kitchen table.",
+    "Researchers measured the temperature of the lake every morning.",
+    "She did not expect the train to arrive so early.",
+    "Der Hund schläft unter dem Tisch.",
+    "Le comité a approuvé le nouveau budget.",
+    "委员会批准了新的预算。",
+    "Собака спит под столом.",
+]
+
+
+@pytest.fixture(scope="session")
+def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import torch
+    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, processors, trainers
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    folder = tmp_path_factory.mktemp("tiny-encoder")
+    specials = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
+    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer.normalizer = normalizers.NFKC()
+    tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+    alphabet = [chr(c) for c in range(0x20, 0x250)] + [chr(c) for c in range(0x400, 0x500)]
+    trainer = trainers.WordPieceTrainer(
+        vocab_size=600, special_tokens=specials, initial_alphabet=alphabet
+    )
+    tokenizer.train_from_iterator(ENCODER_SENTENCES, trainer)
+    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
+    tokenizer.post_processor = processors.BertProcessing(("[SEP]", sep), ("[CLS]", cls))
+    fast = PreTrainedTokenizerFast(
+        tokenizer_object=tokenizer, unk_token="[UNK]", pad_token="[PAD]", cls_token="[CLS]",
+        sep_token="[SEP]", mask_token="[MASK]", model_max_length=512,
+    )  # fmt: skip
+    fast.save_pretrained(folder)
+    config = BertConfig(
+        vocab_size=len(fast), hidden_size=32, num_hidden_layers=4, num_attention_heads=2,
+        intermediate_size=64, max_position_embeddings=512, pad_token_id=fast.pad_token_id,
+    )  # fmt: skip
+    torch.manual_seed(0)
+    BertModel(config, add_pooling_layer=False).save_pretrained(folder)
+    return folder

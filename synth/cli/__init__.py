@@ -5,7 +5,7 @@ Every :class:`~synth.errors.SynthError` is printed on one line with its hint, ex
 Each submodule registers its commands on the shared apps when imported here.
 """
 
-from synth.cli import check, corpus, models, report  # noqa: F401  (registers the commands)
+from synth.cli import check, corpus, experiments, models, report  # noqa: F401  (registers the commands)
 from synth.cli.common import app
 
 __all__ = ["app"]

@@ -49,7 +49,7 @@ def handles_errors(command: F) -> F:
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             console(stderr=True).print(
-                "[yellow]interrupted:[/yellow] papers finished so far are stored; "
+                "[yellow]interrupted:[/yellow] what was finished (papers, run phases) is kept; "
                 "run the same command again to continue",
                 soft_wrap=True,
             )

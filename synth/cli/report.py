@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,6 +108,7 @@ def audit(
     from synth.report.audit import Auditor
     from synth.report.output import slugify
     from synth.report.references import resolve_references
+    from synth.report.reproductions import find_reproduction
 
     settings = load_settings()
     folder = out_dir / (slug or f"audit-{slugify(path.stem)}")
@@ -123,7 +125,8 @@ def audit(
             [r.ref for r in parsed.references], store, Ingestor(store, settings, sink).fetch_arxiv
         )
         checker = prepared_checker(store, settings, sink, any(r.resolved for r in references))
-        report = Auditor(store, checker, sink).audit(parsed, str(path), references)
+        experiments = functools.partial(find_reproduction, settings.home)
+        report = Auditor(store, checker, sink, experiments).audit(parsed, str(path), references)
     _finish(report, folder, as_json)
 
 

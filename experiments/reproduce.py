@@ -20,6 +20,7 @@ from experiments.data import DataSource
 from experiments.runner import Runner
 from experiments.spec import ClaimSpec
 from experiments.stats import Measured, Outcome, decide, explain, paired_delta
+from experiments.summarize import mean_scores
 
 Log = Callable[[str], None]
 
@@ -78,20 +79,12 @@ def run_score(metrics: dict[str, Any]) -> float:
 
 def table_rows(runs: dict[str, list[dict[str, Any]]]) -> tuple[Row, ...]:
     """Per task and language, each arm's score averaged over its runs."""
-
-    def means(arm: str) -> dict[tuple[str, str], float]:
-        sums: dict[tuple[str, str], list[float]] = {}
-        for metrics in runs[arm]:
-            for task, result in metrics["targets"].items():
-                for language, score in result["languages"].items():
-                    sums.setdefault((task, language), []).append(float(score["score"]))
-        return {key: sum(v) / len(v) for key, v in sums.items()}
-
-    base, inter = means("baseline"), means("intermediate")
+    base, inter = mean_scores(runs["baseline"]), mean_scores(runs["intermediate"])
     return tuple(
-        Row(task=t, language=lang, baseline=base[t, lang], intermediate=inter[t, lang])
-        for t, lang in sorted(base)
-        if (t, lang) in inter
+        Row(task=t, language=lang, baseline=score, intermediate=inter[t]["languages"][lang])
+        for t in sorted(base)
+        for lang, score in sorted(base[t]["languages"].items())
+        if lang in inter.get(t, {}).get("languages", {})
     )
 
 

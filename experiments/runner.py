@@ -24,21 +24,16 @@ from typing import TYPE_CHECKING, Any
 
 from experiments.config import RunConfig
 from experiments.data import DataSource, Split
+from experiments.encoders import describe
 from experiments.tasks import Kind, RetrievalSet, Task, get_task
 from synth.errors import SynthError
+from synth.files import write_json
 
 if TYPE_CHECKING:
     from experiments.encoders import Encoder
 
 Log = Callable[[str], None]
 DONE = "DONE"
-
-
-def write_json(path: Path, payload: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)
 
 
 def read_json(path: Path) -> Any:
@@ -114,13 +109,12 @@ def _cap(split: Split, limit: int | None) -> Split:
     if not isinstance(rows, RetrievalSet):
         return Split(rows[:limit], split.source, split.stand_in, split.labels)
     gold = rows.gold[:limit]
-    paired_src, paired_en = {s for s, _ in gold}, {e for _, e in gold}
-    src = sorted(
-        paired_src | set([i for i in range(len(rows.source)) if i not in paired_src][:limit])
-    )
-    eng = sorted(
-        paired_en | set([i for i in range(len(rows.english)) if i not in paired_en][:limit])
-    )
+
+    def keep(size: int, paired: set[int]) -> list[int]:
+        return sorted(paired | set([i for i in range(size) if i not in paired][:limit]))
+
+    src = keep(len(rows.source), {s for s, _ in gold})
+    eng = keep(len(rows.english), {e for _, e in gold})
     src_at, eng_at = {old: new for new, old in enumerate(src)}, {o: n for n, o in enumerate(eng)}
     capped = RetrievalSet(
         tuple(rows.source[i] for i in src),
@@ -162,7 +156,7 @@ class Runner:
             "preset": self.config.preset,
             "seed": self.config.seed,
             "model": self.config.model.name,
-            "model_note": self.encoder().description,
+            "model_note": describe(self.config.model.name),
             "intermediate": list(self.config.intermediate),
             "stand_ins": sorted(set(notes)),
             "targets": targets,
@@ -204,13 +198,11 @@ class Runner:
         features, heads, notes = {}, {}, []
         for name in cfg.intermediate:
             task = get_task(name)
-            split = self.data.split(task, "en", train=True)
-            examples = list(split.examples)[: cfg.intermediate_train.max_examples]  # type: ignore[arg-type]
-            labels = split.labels or task.labels
-            self.log(f"intermediate {name}: {len(examples)} examples from {split.source}")
-            features[name] = self._features(task, examples)
+            features[name], labels, stand_in = self._training_set(
+                task, cfg.intermediate_train.max_examples, f"intermediate {name}:"
+            )
             heads[name] = (task.kind, len(labels))
-            notes.extend([split.stand_in] if split.stand_in else [])
+            notes.extend([stand_in] if stand_in else [])
         seed_everything(cfg.seed)
         model = TaskModel(encoder.model, heads)
         result = train(
@@ -229,6 +221,16 @@ class Runner:
         self._state = {k: v.clone() for k, v in state.items()}
         self.folder.finish("intermediate", {**result.__dict__, "stand_ins": notes})
         return notes
+
+    def _training_set(
+        self, task: Task, limit: int | None, heading: str
+    ) -> tuple[list[Any], tuple[str, ...], str]:
+        """The features of the task's first ``limit`` English training examples, its label
+        names and the stand-in the data used ("" for none); ``heading`` starts the log line."""
+        split = self.data.split(task, "en", train=True)
+        examples = list(split.examples)[:limit]  # type: ignore[arg-type]
+        self.log(f"{heading} {len(examples)} examples from {split.source}")
+        return self._features(task, examples), split.labels or task.labels, split.stand_in
 
     def _pad_id(self) -> int:
         return int(self.encoder().tokenizer.pad_token_id or 0)
@@ -300,16 +302,14 @@ class Runner:
         from experiments.train import predict, seed_everything, train
 
         cfg = self.config
-        split = self.data.split(task, "en", train=True)
-        examples = list(split.examples)[: cfg.target_train.max_examples]  # type: ignore[arg-type]
-        labels = split.labels or task.labels
-        self.log(f"{task.name}: fine-tuning on {len(examples)} examples from {split.source}")
-        features = {task.name: self._features(task, examples)}
+        features, labels, stand_in = self._training_set(
+            task, cfg.target_train.max_examples, f"{task.name}: fine-tuning on"
+        )
         seed_everything(cfg.seed)
         model = TaskModel(self.encoder().model, {task.name: (task.kind, len(labels))})
         train(
-            model, features, cfg.target_train, cfg.runtime, cfg.runtime.device, cfg.seed,
-            self._pad_id(), self.log,
+            model, {task.name: features}, cfg.target_train, cfg.runtime, cfg.runtime.device,
+            cfg.seed, self._pad_id(), self.log,
         )  # fmt: skip
 
         def score(evaluation: Split) -> dict[str, float]:
@@ -321,4 +321,4 @@ class Runner:
             )  # fmt: skip
             return score_examples(task, rows, feats, logits, labels)
 
-        return score, [split.stand_in] if split.stand_in else []
+        return score, [stand_in] if stand_in else []

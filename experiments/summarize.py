@@ -9,8 +9,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from experiments.runner import RunFolder, write_json
+from experiments.runner import RunFolder
 from synth.errors import SynthError
+from synth.files import write_json
 
 BASELINE = "baseline"
 
@@ -56,6 +57,12 @@ def summarize(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 def _mean_arm(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"seeds": sorted(r["seed"] for r in runs), "tasks": mean_scores(runs)}
+
+
+def mean_scores(runs: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per target task of the first run: each language's score averaged over ``runs``, and
+    the task's average over its languages."""
     tasks: dict[str, dict[str, Any]] = {}
     for name in runs[0]["targets"]:
         languages: dict[str, list[float]] = {}
@@ -64,7 +71,7 @@ def _mean_arm(runs: list[dict[str, Any]]) -> dict[str, Any]:
                 languages.setdefault(lang, []).append(float(score["score"]))
         means = {lang: sum(v) / len(v) for lang, v in languages.items()}
         tasks[name] = {"average": sum(means.values()) / len(means), "languages": means}
-    return {"seeds": sorted(r["seed"] for r in runs), "tasks": tasks}
+    return tasks
 
 
 def _delta(tasks: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:

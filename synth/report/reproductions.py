@@ -8,10 +8,10 @@ it again.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
+from synth.files import write_json
 from synth.types import ExperimentCheck, content_id
 
 
@@ -26,10 +26,7 @@ def reproduction_path(home: Path, claim: str) -> Path:
 def save_reproduction(home: Path, claim: str, payload: dict[str, Any]) -> Path:
     """File ``payload`` (a reproduction as JSON) under ``claim``; the newest one wins."""
     path = reproduction_path(home, claim)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(partial, path)
+    write_json(path, payload)
     return path
 
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from synth.errors import SynthError
 from synth.evaluate.metrics import expected_calibration_error
+from synth.files import write_atomic
 from synth.ingest import NoProgress, ProgressSink
 from synth.models import DEFAULT_VERIFIER, load_error, quiet_transformers, resolve_model
 from synth.settings import Settings
@@ -255,7 +256,5 @@ def save_verdict_calibration(
     data["verdict_calibration"] = {
         "x": xs, "y": ys, "fitted_on": source, "verdicts": len(confidence)
     }  # fmt: skip
-    tmp = meta.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(data, indent=2), encoding="utf-8")
-    os.replace(tmp, meta)
+    write_atomic(meta, json.dumps(data, indent=2), partial_suffix=".tmp")
     return meta

@@ -18,10 +18,15 @@ SYNTH_EXPERIMENTS_DATA_DIR ?= $(abspath ../shared/data/xtreme)
 export SYNTH_EXPERIMENTS_DATA_DIR
 endif
 
-# SciFact (claims + abstracts) beside the checkout: used to train and to evaluate the verifier.
-SCIFACT ?= $(wildcard ../shared/data/scifact)
+# The third-party data beside the checkout (SciFact, claims/): read in place to build and to
+# measure the verifier. An explicit SYNTH_DATA_DIR wins.
+ifneq ($(wildcard ../shared/data/scifact),)
+SYNTH_DATA_DIR ?= $(abspath ../shared/data)
+export SYNTH_DATA_DIR
+endif
+DATA = $(SYNTH_DATA_DIR)
 
-.PHONY: setup demo model eval bench reproduce bench-transfer browser test lint typecheck unit clean
+.PHONY: setup demo model ship-model eval bench reproduce bench-transfer browser test lint typecheck unit clean
 
 setup: $(VENV)/.installed
 
@@ -33,25 +38,44 @@ $(VENV)/.installed: pyproject.toml
 
 # The main job: audit the demo report (claims supported, contradicted by a wrong number,
 # unverifiable, truncated) against its arXiv references, then write a verified synthesis
-# on the same question and papers. Both land in reports/<slug>/ (md, json, html).
-demo: model
+# on the same question and papers. Both land in reports/<slug>/ (md, json, html). The
+# verifier ships with the package: nothing is trained.
+demo: setup
 	$(BIN)/synth report --from corpus/demo-report.txt
 	$(BIN)/synth audit corpus/demo-report.txt
 
-# The default verifier, built once (about 20 minutes on 2 CPU cores; see README), then its
-# verdict calibration fitted on SciFact's calibration split (embeds the corpus: ~8 minutes).
+# Rebuild the default verifier from the shared data (about 55 minutes on 2 CPU cores; see
+# README), into SYNTH_HOME/models/synth-nli-minilm, where it takes precedence over the
+# shipped one. `make ship-model` then copies it into the package.
 model: setup
-	@$(BIN)/synth models list | grep -q '^synth-nli-minilm ' || { \
-	  $(BIN)/synth models build $(if $(SCIFACT),--scifact $(SCIFACT)) && \
-	  $(if $(SCIFACT),$(BIN)/synth eval scifact --claims $(SCIFACT)/claims_train.jsonl \
-	    --corpus $(SCIFACT)/corpus.jsonl --split calib --fit-calibration,true); }
+	$(BIN)/synth models build --data $(DATA)
 
-# The SciFact figures of the README: the held-out test split of the training claims.
-eval: model
-	$(BIN)/synth eval scifact --claims $(SCIFACT)/claims_train.jsonl \
-	  --corpus $(SCIFACT)/corpus.jsonl --split test --out reports/scifact-eval.json
+ship-model:
+	rm -rf synth/shipped/synth-nli-minilm
+	mkdir -p synth/shipped
+	cp -r $$($(BIN)/python -c 'from synth.settings import Settings; print(Settings().models_dir)')/synth-nli-minilm synth/shipped/
 
-bench: model
+# The figures of the README's "Where we stand": every benchmark on its held-out part.
+EVAL = $(BIN)/synth eval
+eval: setup
+	mkdir -p reports/verifier
+	$(EVAL) scifact --claims $(DATA)/scifact/claims_train.jsonl --corpus $(DATA)/scifact/corpus.jsonl \
+	  --split test --out reports/verifier/scifact-test.json
+	$(EVAL) scifact --claims $(DATA)/scifact/claims_train.jsonl --corpus $(DATA)/scifact/corpus.jsonl \
+	  --split test --max-papers 1 --out reports/verifier/scifact-test-1paper.json
+	$(EVAL) scifact --claims $(DATA)/claims/citation-integrity/claims_dev.jsonl \
+	  --corpus $(DATA)/claims/citation-integrity/corpus.jsonl --out reports/verifier/citint-dev.json
+	$(EVAL) healthver --pairs $(DATA)/claims/healthver/healthver_test.csv \
+	  --out reports/verifier/healthver-test.json
+	$(EVAL) offtopic --claims $(DATA)/claims/healthver/healthver_test.csv \
+	  --claims $(DATA)/claims/citation-integrity/claims_dev.jsonl \
+	  $(foreach id,$(OFFTOPIC_PAPERS),--paper $(id)) --limit 150 --out reports/verifier/offtopic.json
+
+# The NLP papers of the offline arXiv mirror: the other field for the off-topic benchmark.
+OFFTOPIC_PAPERS = 2005.13013v1 2010.11934v1 1911.02116 2003.11080 2104.07412 1811.01088 \
+  1901.07291 1906.01502 1912.07840 2005.00628 2010.12821 2105.00572 2111.09543 2310.09917
+
+bench: setup
 	SYNTH_SHARED_DATA=$(abspath ../shared/data) $(BIN)/python benchmarks/bench_check.py
 
 # The experiment behind a claim, re-run at the lite preset (2 CPU cores: 23 minutes; see README).

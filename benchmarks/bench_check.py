@@ -8,9 +8,11 @@ cut to ``--abstracts`` abstracts, and the first ``--claims`` SciFact training cl
 Into a fresh SYNTH_HOME it times, one by one: ingest (parse + chunk + SQLite), embedding
 every passage (the embedder of SYNTH_EMBED_MODEL, all-MiniLM-L6-v2 by default), building
 the exact FAISS index and, separately, an HNSW index; then checking the claims against the
-whole corpus with the verifier of SYNTH_VERIFY_MODEL (default: the model built by
-``synth models build`` under the user's SYNTH_HOME). torch runs on ``--threads`` CPU
-threads. Reports seconds, claims/s and the process's peak resident memory as JSON.
+whole corpus with the checker ``synth check`` uses (the verifier of SYNTH_VERIFY_MODEL,
+by default the one shipped with synth, and its verdict head), then the same claims again
+without the head (sentences only and the threshold rule: the path before the head). torch
+runs on ``--threads`` CPU threads. Reports seconds, claims/s and the process's peak
+resident memory as JSON.
 """
 
 from __future__ import annotations
@@ -23,21 +25,25 @@ import tempfile
 import time
 from pathlib import Path
 
-from synth.check import Checker
+from synth.check import Checker, configured_checker
 from synth.ingest import Ingestor
-from synth.retrieval.embed import SentenceTransformerEmbedder
 from synth.retrieval.index import DenseIndex
-from synth.retrieval.search import Retriever
 from synth.settings import Settings
 from synth.sources.scifact import read_claims
 from synth.store import Store
-from synth.verify.nli import HFNLIScorer
 
 
 def _timed(step: str, times: dict[str, float], start: float) -> float:
     now = time.perf_counter()
     times[step] = round(now - start, 2)
     return now
+
+
+def _check_all(checker: Checker, claims: list[str]) -> float:
+    t = time.perf_counter()
+    for claim in claims:
+        checker.check(claim)
+    return time.perf_counter() - t
 
 
 def main() -> None:
@@ -62,27 +68,24 @@ def main() -> None:
             t = time.perf_counter()
             list(Ingestor(store, settings).add_paths([corpus], "jsonl"))
             t = _timed("ingest_s", times, t)
-            embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
-            verify = settings.verify
-            scorer = HFNLIScorer(
-                verify.model, user.models_dir, verify.batch_size, verify.max_length
-            )
-            retriever = Retriever(store, embedder, settings)
-            retriever.embed_pending()
+            # the checker users get (verifier, verdict head, retriever), as synth check wires it
+            checker = configured_checker(store, settings, models_dir=user.models_dir)
+            checker.retriever.embed_pending()
             t = _timed("embed_s", times, t)
-            retriever.prepare()  # exact index: every vector is stored already
+            checker.retriever.prepare()  # exact index: every vector is stored already
             t = _timed("index_exact_s", times, t)
             all_hnsw = settings.index.model_copy(update={"exact_max": 0})
-            hnsw = DenseIndex(root / "hnsw", embedder.name, all_hnsw)
+            hnsw = DenseIndex(root / "hnsw", checker.retriever.embedder.name, all_hnsw)
             hnsw.sync(store)
             t = _timed("index_hnsw_s", times, t)
-            checker = Checker(store, retriever, scorer, settings)
-            claims = read_claims(data / "claims_train.jsonl")[: args.claims]
-            checker.check(claims[0].claim)  # load the verifier before timing
-            t = time.perf_counter()
-            for claim in claims:
-                checker.check(claim.claim)
-            seconds = time.perf_counter() - t
+            claims = [c.claim for c in read_claims(data / "claims_train.jsonl")[: args.claims]]
+            checker.check(claims[0])  # load the verifier before timing
+            seconds = _check_all(checker, claims)
+            # the previous path in the same run: no verdict head, so sentences only and the
+            # threshold rule (what synth check did before the head)
+            head, checker.head = checker.head, None
+            rule_seconds = _check_all(checker, claims)
+            checker.head = head
             passages = store.count_passages()
     print(
         json.dumps(
@@ -93,6 +96,8 @@ def main() -> None:
                 **times,
                 "check_s": round(seconds, 2),
                 "claims_per_s": round(len(claims) / seconds, 2),
+                "without_head_check_s": round(rule_seconds, 2),
+                "without_head_claims_per_s": round(len(claims) / rule_seconds, 2),
                 "top_k": settings.retrieve.top_k,
                 "threads": args.threads,
                 "embedder": settings.embed.model,

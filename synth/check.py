@@ -1,46 +1,63 @@
-"""Checking claims: validate, retrieve, score each sentence of the evidence with NLI, gate
-on numbers, aggregate.
+"""Checking claims: validate, retrieve, score the evidence with NLI, compare the numbers,
+decide per paper, then across papers.
 
-:class:`Checker` wires the parts it is given (store, retriever, NLI scorer, settings), so
-tests hand it deterministic fakes and the CLI hands it the real adapters."""
+:class:`Checker` wires the parts it is given (store, retriever, NLI scorer, settings and
+the verdict head), so tests hand it deterministic fakes and the library hands it the real
+adapters."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from synth.claims import validate_claim
+from synth.errors import SynthError
+from synth.ingest import ProgressSink
 from synth.parsing.chunk import split_sentences
 from synth.retrieval.search import Hit, Retriever
 from synth.settings import Settings
 from synth.store import Store
 from synth.types import Claim, Evidence, Label, NumericCheck, Paper, PaperVerdict, Verdict
-from synth.verify.aggregate import best_first, claim_verdict, numeric_gate, paper_verdict
-from synth.verify.calibration import Isotonic, apply_isotonic
+from synth.verify.aggregate import FloatArray, PaperScores, best_first, claim_verdict, decide
+from synth.verify.head import Head
 from synth.verify.nli import NLIScorer, premise_text
 from synth.verify.numeric import check_numbers
 
 NUMERIC_PASSAGES = 3  # a paper's most entailing passages whose numbers are compared
+_EMPTY = np.zeros((0, 3))
 
 
 class Checker:
     def __init__(
         self, store: Store, retriever: Retriever, scorer: NLIScorer, settings: Settings,
-        calibration: Isotonic | None = None,
+        head: Head | None = None, numeric_floor: float = 0.5, features: Sequence[str] = (),
     ) -> None:  # fmt: skip
         self.store = store
         self.retriever = retriever
         self.scorer = scorer
         self.settings = settings
-        self.calibration = calibration  # maps a verdict's confidence to P(label is right)
+        self.head = head  # None: the threshold rule decides
+        self.numeric_floor = numeric_floor  # least confidence of a numeric refutation
+        # features to compute beyond the head's: a head's calibration asks for all of its own
+        self.features = tuple(features)
         self.settings_hash = settings.retrieval_hash()
 
     def papers(self, refs: Sequence[str]) -> list[Paper] | None:
         """The stored papers the user named (None: the whole corpus); an unknown one is an
         error that says how to add it."""
         return [self.store.require(ref) for ref in refs] if refs else None
+
+    def refusal(self, text: str) -> str | None:
+        """Why :meth:`check` would refuse this claim (empty, too long, not English...), or
+        None. Benchmarks count a refused claim and go on."""
+        try:
+            validate_claim(text, self.settings.verify.max_claim_chars)
+        except SynthError as exc:
+            return exc.message
+        return None
 
     def check(self, text: str, refs: Sequence[str] = ()) -> Verdict:
         """The verdict on one claim, against the papers in ``refs`` or the whole corpus."""
@@ -51,48 +68,56 @@ class Checker:
 
     def judge(self, claim: Claim, hits: Sequence[Hit]) -> Verdict:
         """Score the retrieved passages and turn them into a verdict."""
-        evidence = self._evidence(claim, hits)
-        titles = {h.found.passage.paper_id: h.found.title for h in hits}
-        by_paper: dict[str, list[Evidence]] = {}
-        for e in evidence:
-            by_paper.setdefault(e.passage.paper_id, []).append(e)
+        evidence, scores = self.assess(claim, hits)
         threshold = self.settings.verify.threshold
-        papers: list[PaperVerdict] = []
-        checks: dict[str, NumericCheck] = {}
-        for paper_id, rows in by_paper.items():
-            verdict = paper_verdict(paper_id, rows, threshold, titles[paper_id])
-            checks[paper_id] = self._numbers(claim.text, rows)
-            verdict = numeric_gate(verdict, checks[paper_id])
-            if self.calibration is not None:
-                calibrated = apply_isotonic(verdict.confidence, self.calibration)
-                verdict = verdict.model_copy(update={"confidence": calibrated})
-            papers.append(verdict)
+        papers = [decide(s, self.head, threshold, self.numeric_floor) for s in scores]
         label, confidence, conflict = claim_verdict(papers)
         return Verdict(
             claim=claim, label=label, confidence=confidence, conflict=conflict,
             papers=tuple(sorted(papers, key=lambda p: -p.confidence)),
             evidence=tuple(best_first(evidence)),
-            numeric=self._claim_numbers(claim.text, label, papers, checks, evidence),
+            numeric=self._claim_numbers(claim.text, label, papers, scores, evidence),
             model=self.scorer.name, settings_hash=self.settings_hash,
         )  # fmt: skip
 
-    def _evidence(self, claim: Claim, hits: Sequence[Hit]) -> list[Evidence]:
-        """Score every sentence of every passage in one batch; each passage keeps the
-        scores of its most decisive sentence and quotes it."""
+    def _units(self) -> tuple[bool, bool]:
+        """Whether passages and paragraphs are scored whole (a feature asks for them)."""
+        names = (*self.features, *(self.head.features if self.head else ()))
+        return (any(n.startswith("passage_") for n in names),
+                any(n.startswith("context_") for n in names))  # fmt: skip
+
+    def assess(self, claim: Claim, hits: Sequence[Hit]) -> tuple[list[Evidence], list[PaperScores]]:
+        """Score every sentence of every passage (and, when the head uses them, each passage
+        and paragraph whole) in one batch. Each passage becomes :class:`Evidence` with the
+        scores of its most decisive sentence, which it quotes; each paper, in retrieval
+        order, becomes :class:`PaperScores`."""
+        whole_passages, contexts = self._units()
         spans = [split_sentences(h.found.passage.text) or [(0, len(h.found.passage.text))]
                  for h in hits]  # fmt: skip
-        probs = self.scorer.score(
-            [
-                (premise_text(h.found.title, h.found.passage.text[start:end]), claim.text)
-                for h, sentences in zip(hits, spans, strict=True)
-                for start, end in sentences
-            ]
-        )
-        evidence: list[Evidence] = []
-        row = 0
+        pairs: list[tuple[str, str]] = []
         for h, sentences in zip(hits, spans, strict=True):
-            block = probs[row : row + len(sentences)]
-            row += len(sentences)
+            passage = h.found.passage
+            pairs += [(premise_text(h.found.title, passage.text[s:e]), claim.text)
+                      for s, e in sentences]  # fmt: skip
+            if whole_passages:
+                pairs.append((premise_text(h.found.title, passage.text), claim.text))
+        paragraphs = list(dict.fromkeys(
+            (h.found.passage.paper_id, h.found.title, h.found.passage.context)
+            for h in hits if contexts and h.found.passage.context
+        ))  # fmt: skip
+        pairs += [(premise_text(title, text), claim.text) for _, title, text in paragraphs]
+        probs = self._score_once(pairs)
+        evidence: list[Evidence] = []
+        rows: dict[str, dict[str, list[np.ndarray]]] = {}
+        at = 0
+        for h, sentences in zip(hits, spans, strict=True):
+            block = probs[at : at + len(sentences)]
+            at += len(sentences)
+            paper = rows.setdefault(h.found.passage.paper_id, {"s": [], "p": [], "c": []})
+            paper["s"].append(block)
+            if whole_passages:
+                paper["p"].append(probs[at : at + 1])
+                at += 1
             best = int(np.argmax(np.maximum(block[:, 0], block[:, 2])))
             evidence.append(
                 Evidence(
@@ -100,9 +125,33 @@ class Checker:
                     entailment=float(block[best, 0]), neutral=float(block[best, 1]),
                     contradiction=float(block[best, 2]),
                     quote_start=sentences[best][0], quote_end=sentences[best][1],
+                    relevance=h.dense,
                 )
             )  # fmt: skip
-        return evidence
+        for i, (paper_id, _, _) in enumerate(paragraphs):
+            rows[paper_id]["c"].append(probs[at + i : at + i + 1])
+        titles = {h.found.passage.paper_id: h.found.title for h in hits}
+        scores = []
+        for rank, (paper_id, parts) in enumerate(rows.items()):
+            own = [e for e in evidence if e.passage.paper_id == paper_id]
+            scores.append(PaperScores(
+                paper_id=paper_id, title=titles[paper_id], rank=rank,
+                sentences=np.vstack(parts["s"]),
+                passages=np.vstack(parts["p"]) if parts["p"] else _EMPTY,
+                contexts=np.vstack(parts["c"]) if parts["c"] else _EMPTY,
+                relevance=max((e.relevance or 0.0 for e in own), default=0.0),
+                numeric=self._numbers(claim.text, own),
+            ))  # fmt: skip
+        return evidence, scores
+
+    def _score_once(self, pairs: Sequence[tuple[str, str]]) -> FloatArray:
+        """The scores of ``pairs``, each distinct pair scored once (a one-sentence passage
+        scored whole is the same premise as its sentence)."""
+        distinct = list(dict.fromkeys(pairs))
+        if len(distinct) == len(pairs):
+            return self.scorer.score(pairs)
+        at = {pair: i for i, pair in enumerate(distinct)}
+        return self.scorer.score(distinct)[[at[pair] for pair in pairs]]
 
     @staticmethod
     def _numbers(claim: str, rows: Sequence[Evidence]) -> NumericCheck:
@@ -111,13 +160,38 @@ class Checker:
 
     def _claim_numbers(
         self, claim: str, label: Label, papers: Sequence[PaperVerdict],
-        checks: dict[str, NumericCheck], evidence: Sequence[Evidence],
+        scores: Sequence[PaperScores], evidence: Sequence[Evidence],
     ) -> NumericCheck:  # fmt: skip
         """The numeric check of the paper that decided the label, or of all evidence."""
         deciding = [p for p in papers if p.label is label and label is not Label.NOT_ENOUGH_INFO]
         if deciding:
-            return checks[max(deciding, key=lambda p: p.confidence).paper_id]
+            best = max(deciding, key=lambda p: p.confidence).paper_id
+            return next(s.numeric for s in scores if s.paper_id == best)
         return self._numbers(claim, evidence)
+
+
+def configured_checker(
+    store: Store, settings: Settings, progress: ProgressSink | None = None,
+    models_dir: Path | None = None,
+) -> Checker:  # fmt: skip
+    """The checker with the configured adapters: sentence-transformers embeddings, the
+    FAISS/BM25 retriever (re-ranker when set), the Hugging Face NLI verifier (looked up in
+    ``models_dir``, by default the settings' own) and the verdict head fitted for it."""
+    from synth.retrieval.embed import SentenceTransformerEmbedder
+    from synth.retrieval.search import CrossEncoderReranker
+    from synth.verify.nli import HFNLIScorer
+
+    scorer = HFNLIScorer(
+        settings.verify.model, models_dir or settings.models_dir, settings.verify.batch_size,
+        settings.verify.max_length,
+    )  # fmt: skip
+    embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
+    reranker = (
+        CrossEncoderReranker(settings.retrieve.reranker) if settings.retrieve.reranker else None
+    )
+    retriever = Retriever(store, embedder, settings, reranker, progress)
+    head, floor = scorer.verdict_head()
+    return Checker(store, retriever, scorer, settings, head, floor)
 
 
 def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:

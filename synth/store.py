@@ -264,23 +264,28 @@ class Store:
         marks = ",".join("?" * len(papers))
         return f" AND {column} IN ({marks})", [p.id for p in papers]
 
-    def unembedded(self, model: str, limit: int) -> list[tuple[int, str]]:
-        """Up to ``limit`` passages (key, text) with no vector for ``model`` yet."""
+    def unembedded(
+        self, model: str, limit: int, papers: list[Paper] | None = None
+    ) -> list[tuple[int, str]]:
+        """Up to ``limit`` passages (key, text) with no vector for ``model`` yet (only
+        those of ``papers`` when given)."""
+        where, args = self._paper_filter(papers, "p.paper")
         return list(
             self._conn.execute(
                 "SELECT p.rowid, p.text FROM passages p WHERE NOT EXISTS "
-                "(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?) "
-                "ORDER BY p.rowid LIMIT ?",
-                (model, limit),
+                "(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?)"
+                f"{where} ORDER BY p.rowid LIMIT ?",
+                [model, *args, limit],
             )
         )
 
-    def count_unembedded(self, model: str) -> int:
+    def count_unembedded(self, model: str, papers: list[Paper] | None = None) -> int:
+        where, args = self._paper_filter(papers, "p.paper")
         return int(
             self._conn.execute(
                 "SELECT count(*) FROM passages p WHERE NOT EXISTS "
-                "(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?)",
-                (model,),
+                f"(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?){where}",
+                [model, *args],
             ).fetchone()[0]
         )
 

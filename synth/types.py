@@ -114,6 +114,7 @@ class Evidence(Record):
     neutral: float
     quote_start: int = 0
     quote_end: int = 0
+    relevance: float | None = None  # cosine of claim and passage, when retrieval computed it
 
     @property
     def quote(self) -> str:
@@ -138,12 +139,14 @@ class NumericCheck(Record):
 
 
 class PaperVerdict(Record):
-    """What one paper's evidence says about a claim."""
+    """What one paper's evidence says about a claim. ``probabilities`` are the verdict
+    head's P(SUPPORTED), P(REFUTED), P(NOT_ENOUGH_INFO) when a head made the verdict."""
 
     paper_id: str
     title: str = ""
     label: Label
     confidence: float
+    probabilities: tuple[float, float, float] | None = None
 
 
 class Verdict(Record):

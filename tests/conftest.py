@@ -4,9 +4,14 @@ from the developer's shell, and with arXiv's politeness delays set to zero."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from synth.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -97,6 +102,27 @@ def fake_mirror(tmp_path: Path) -> Path:
 
 
 FIXTURES = REPO / "tests" / "fixtures"
+
+
+@pytest.fixture
+def shared_fixture(tmp_path: Path) -> Path:
+    """A shared-data layout from the fixtures: the claim sets as they are, SciFact and
+    Citation-Integrity both from the SciFact fixture (its first three claims as
+    Citation-Integrity's dev claims)."""
+    import shutil
+
+    root = tmp_path / "data"
+    shutil.copytree(FIXTURES / "claims", root / "claims")
+    claims = FIXTURES / "scifact" / "claims.jsonl"
+    for folder in (root / "scifact", root / "claims" / "citation-integrity"):
+        folder.mkdir(parents=True)
+        shutil.copy(FIXTURES / "scifact" / "corpus.jsonl", folder / "corpus.jsonl")
+        shutil.copy(claims, folder / "claims_train.jsonl")
+    dev = "".join(claims.read_text(encoding="utf-8").splitlines(keepends=True)[:3])
+    (root / "claims" / "citation-integrity" / "claims_dev.jsonl").write_text(dev)
+    return root
+
+
 _TINY_TEXT = (
     "a the of in on by to and is are was were not no did do does more less than before "
     "after bed sleep onset warm bath cool water coffee memory recall morning afternoon "
@@ -187,3 +213,16 @@ def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     torch.manual_seed(0)
     BertModel(config, add_pooling_layer=False).save_pretrained(folder)
     return folder
+
+
+@pytest.fixture
+def scifact_store() -> Iterator[Store]:
+    """A store holding the SciFact fixture corpus: papers 201-206, one passage each."""
+    from synth.ingest import Ingestor
+    from synth.settings import Settings
+    from synth.store import Store
+
+    settings = Settings()
+    with Store(settings.db_path) as store:
+        list(Ingestor(store, settings).add_paths([FIXTURES / "scifact" / "corpus.jsonl"]))
+        yield store

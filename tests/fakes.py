@@ -59,3 +59,13 @@ class PhraseScorer(NLIScorer):
     def _matches(rule: str, premise: str, claim: str) -> bool:
         in_premise, _, in_claim = rule.partition("|")
         return in_premise in premise and in_claim in claim
+
+
+class Recorder:
+    """A progress sink that keeps every update."""
+
+    def __init__(self) -> None:
+        self.updates: list[tuple[str, float, float | None]] = []
+
+    def update(self, task: str, done: float, total: float | None) -> None:
+        self.updates.append((task, done, total))

@@ -4,9 +4,11 @@ aggregation, the numeric gate and the JSON shape."""
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from fakes import HashingEmbedder, PhraseScorer
 
@@ -18,6 +20,7 @@ from synth.retrieval.search import Retriever
 from synth.settings import Settings
 from synth.store import Store
 from synth.types import Label, NumericStatus, Paper, SourceKind, content_id
+from synth.verify.head import Head
 
 PAPERS = {
     "phang": (
@@ -172,14 +175,62 @@ def test_verdict_json_has_the_documented_shape(store: Store) -> None:
     assert data["settings_hash"].startswith("cfg_")
 
 
-def test_a_verdict_calibration_maps_every_confidence(store: Store) -> None:
+# A head reading the strongest sentence's entailment and contradiction log-odds.
+HEAD = Head(("entail", "contradict"), ((2.0, 0.0, 0.0), (0.0, 2.0, 0.0), (0.0, 0.0, 1.0)))
+
+
+def test_a_verdict_head_decides_with_calibrated_probabilities(store: Store) -> None:
     settings = Settings()
     retriever = Retriever(store, HashingEmbedder(), settings)
-    # raw 0.9 -> 0.75 (interpolated halfway between the breakpoints 0.8 and 1.0)
-    check = Checker(store, retriever, PhraseScorer(RULES), settings, ([0.0, 0.8, 1.0], [0, 0.5, 1]))
+    check = Checker(store, retriever, PhraseScorer(RULES), settings, HEAD)
     verdict = check.check(
         "Intermediate training on SQuAD improves XLM-R Large by 5.4 points", ["phang"]
     )
-    assert verdict.label is Label.SUPPORTED
-    assert verdict.confidence == pytest.approx(0.75)
-    assert verdict.papers[0].confidence == pytest.approx(0.75)
+    paper = verdict.papers[0]
+    assert verdict.label is Label.SUPPORTED and paper.probabilities is not None
+    # entail 0.9 -> logit 2.197, contra 0.05 -> logit -2.944: softmax(4.394, -5.889, 1)
+    z = np.array([2 * math.log(9), 2 * math.log(0.05 / 0.95), 1.0])
+    expected = np.exp(z) / np.exp(z).sum()
+    assert paper.probabilities == pytest.approx(tuple(expected), abs=1e-4)
+    assert verdict.confidence == pytest.approx(expected[0], abs=1e-4)
+
+
+def test_a_head_only_scores_whole_passages_when_it_reads_them(scifact_store: Store) -> None:
+    settings = Settings()
+    scorer = PhraseScorer(RULES)
+    retriever = Retriever(scifact_store, HashingEmbedder(), settings)
+    with_passages = Head(("passage_entail",), ((1.0, 0.0), (0.0, 0.0), (0.0, 0.0)))
+    seen = []
+    for head in (HEAD, with_passages):
+        scorer.pairs.clear()
+        Checker(scifact_store, retriever, scorer, settings, head).check("Coffee lowers recall",
+                                                                        ["202"])  # fmt: skip
+        seen.append(len(scorer.pairs))
+    assert seen[0] > 1 and seen[1] == seen[0] + 1  # paper 202: one passage of sentences
+
+
+def test_a_one_sentence_passage_is_scored_once(store: Store) -> None:
+    # whole, the passage is the same premise as its sentence: scored once, used twice
+    settings = Settings()
+    scorer = PhraseScorer(RULES)
+    with_passages = Head(("passage_entail",), ((1.0, 0.0), (0.0, 0.0), (0.0, 0.0)))
+    Checker(store, Retriever(store, HashingEmbedder(), settings), scorer, settings,
+            with_passages).check("improves XLM-R Large by 5.4 points", ["phang"])  # fmt: skip
+    assert len(scorer.pairs) == 1
+
+
+def test_calibration_features_are_computed_as_the_head_will_compute_them(
+    scifact_store: Store,
+) -> None:
+    # a head is fitted before it exists: the checker computes the features it will read
+    settings = Settings()
+    scorer = PhraseScorer(RULES)
+    retriever = Retriever(scifact_store, HashingEmbedder(), settings)
+    seen = []
+    for features in ((), ("passage_entail",)):
+        scorer.pairs.clear()
+        Checker(scifact_store, retriever, scorer, settings, features=features).check(
+            "Coffee lowers recall", ["202"]
+        )
+        seen.append(len(scorer.pairs))
+    assert seen[1] == seen[0] + 1

@@ -77,6 +77,8 @@ ENGLISH = [
     "Da Silva, dos Santos and de Souza: more data helps",
     "Dupont et al. show in 'La théorie de la relativité' that gravity bends light.",
     "Le Cun trained LeNet-5 on MNIST.",
+    # acronyms are not function words: "IL" is an interleukin here, not French "il"
+    "Severe COVID-19 raises pro-inflammatory cytokines (IL-1, IL-2, IL-6, IL-8, IL-10, IL-17).",
 ]
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from synth.errors import SynthError
-from synth.models import DEFAULT_VERIFIER, packaged_model, resolve_model
+from synth.models import DEFAULT_VERIFIER, SHIPPED, packaged_model, resolve_model
 
 
 def test_packaged_minilm_resolves_to_its_wheel_folder() -> None:
@@ -22,8 +23,18 @@ def test_a_built_model_is_found_under_models_dir(tmp_path: Path) -> None:
     assert resolve_model("mine", tmp_path) == str(tmp_path / "mine")
 
 
-def test_the_default_verifier_says_how_to_build_it(tmp_path: Path) -> None:
-    with pytest.raises(SynthError, match="not built yet") as err:
+def test_the_default_verifier_is_shipped_unless_one_was_built(tmp_path: Path) -> None:
+    assert Path(resolve_model(DEFAULT_VERIFIER, tmp_path)) == SHIPPED / DEFAULT_VERIFIER
+    (tmp_path / DEFAULT_VERIFIER).mkdir()
+    (tmp_path / DEFAULT_VERIFIER / "config.json").write_text("{}")
+    assert resolve_model(DEFAULT_VERIFIER, tmp_path) == str(tmp_path / DEFAULT_VERIFIER)
+
+
+def test_without_the_shipped_verifier_it_says_how_to_build_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("synth.models.SHIPPED", tmp_path / "nothing")
+    with pytest.raises(SynthError, match="neither shipped with this install nor built") as err:
         resolve_model(DEFAULT_VERIFIER, tmp_path)
     assert "synth models build" in str(err.value)
 
@@ -53,3 +64,20 @@ def test_the_packaged_minilm_embeds_offline(monkeypatch: pytest.MonkeyPatch) -> 
     assert vectors.shape == (3, 384)
     sims = vectors @ vectors.T
     assert sims[0, 1] > sims[0, 2]  # a real model: related sentences are closer
+
+
+def test_the_shipped_verifier_matches_its_card() -> None:
+    from synth.models import file_sha256
+    from synth.verify.card import CARD
+    from synth.verify.nli import METADATA
+
+    folder = SHIPPED / DEFAULT_VERIFIER
+    meta = json.loads((folder / METADATA).read_text(encoding="utf-8"))
+    card = (folder / CARD).read_text(encoding="utf-8")
+    on_disk = {p.name for p in folder.iterdir() if p.name not in (METADATA, CARD)}
+    assert on_disk == set(meta["files"])  # every file is hashed, no file is missing
+    for name, digest in meta["files"].items():
+        assert file_sha256(folder / name) == digest, name
+        assert f"| `{name}` | `{digest}` |" in card
+    assert sum((folder / name).stat().st_size for name in on_disk) <= 50 * 2**20
+    assert meta["dtype"] == "float16" and meta["verdict_head"]["features"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,36 +25,15 @@ app.add_typer(eval_app, name="eval")
 LABEL_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
 
 
-def make_checker(
-    store: Store, settings: Settings, progress: ProgressSink, models_dir: Path | None = None
-) -> Checker:
-    """The checker with the configured adapters: sentence-transformers embeddings, the
-    FAISS/BM25 retriever (re-ranker when set) and the Hugging Face NLI verifier (looked
-    up in ``models_dir``, by default the settings' own)."""
-    from synth.check import Checker
-    from synth.retrieval.embed import SentenceTransformerEmbedder
-    from synth.retrieval.search import CrossEncoderReranker, Retriever
-    from synth.verify.nli import HFNLIScorer
-
-    scorer = HFNLIScorer(
-        settings.verify.model, models_dir or settings.models_dir, settings.verify.batch_size,
-        settings.verify.max_length,
-    )  # fmt: skip
-    embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
-    reranker = (
-        CrossEncoderReranker(settings.retrieve.reranker) if settings.retrieve.reranker else None
-    )
-    retriever = Retriever(store, embedder, settings, reranker, progress)
-    return Checker(store, retriever, scorer, settings, scorer.verdict_calibration)
-
-
 def prepared_checker(
     store: Store, settings: Settings, progress: ProgressSink, prepare: bool = True
 ) -> Checker:
     """The configured checker with its index up to date with the store (new passages
     embedded); a note on stderr when the index had to be rebuilt. With ``prepare``
     False (nothing to search) the index is left alone."""
-    checker = make_checker(store, settings, progress)
+    from synth.check import configured_checker
+
+    checker = configured_checker(store, settings, progress)
     if not prepare:
         return checker
     checker.retriever.prepare()
@@ -184,76 +163,56 @@ def eval_scifact(
     ),
     seed: int = typer.Option(0, help="The split's seed (models build uses --seed, 0)."),
     limit: int = typer.Option(0, min=0, help="Check only the first N claims (0: all)."),
-    max_papers: int = typer.Option(
-        1, min=1, help="Open retrieval: papers the evidence may come from (SciFact: mostly 1)."
-    ),
-    fit_calibration: bool = typer.Option(
-        False, help="Fit the verifier's verdict calibration on these claims (--split calib)."
+    max_papers: int | None = typer.Option(
+        None,
+        min=1,
+        help="Open retrieval: papers the evidence may come from "
+        "(default: SYNTH_RETRIEVE_MAX_PAPERS, as synth check).",
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
 ) -> None:
-    """Benchmark on SciFact: abstract-level label-only P/R/F1 (open and oracle retrieval),
-    3-class accuracy and macro-F1, calibration error.
+    """Benchmark on SciFact-format claims (SciFact, Citation-Integrity): abstract-level
+    label-only P/R/F1 (open and oracle retrieval), 3-class accuracy and macro-F1,
+    calibration error and AUROC of the confidence.
 
     Example: synth eval scifact --claims claims_dev.jsonl --corpus corpus.jsonl
     """
     from synth.errors import SynthError
-    from synth.evaluate.scifact import evaluate
-    from synth.ingest import Ingestor
+    from synth.evaluate.scifact import corpus_checker, evaluate
     from synth.sources.scifact import read_claims, split_of
-    from synth.store import Store
-    from synth.types import content_id
 
     if split not in ("all", "train", "calib", "test"):
         raise SynthError(f"unknown split {split!r}", "use all, train, calib or test")
-    if fit_calibration and split in ("test", "all"):
-        raise SynthError(
-            f"will not fit the calibration on the {split} claims", "fit it with --split calib"
-        )
     chosen = [c for c in read_claims(claims) if split == "all" or split_of(c.id, seed) == split]
     chosen = chosen[:limit] if limit else chosen
     if not chosen:
         raise SynthError(f"no claims in the {split} split of {claims}", "use --split all")
     settings = load_settings()
-    try:
-        digest = content_id("corpus", corpus.read_bytes())
-    except OSError as exc:
-        raise SynthError(f"{corpus}: cannot read ({exc.strerror})", "give the corpus file") from exc
-    retrieve = settings.retrieve.model_copy(update={"max_papers": max_papers})
-    own = settings.model_copy(
-        update={"home": settings.home / "eval" / digest, "retrieve": retrieve}
-    )
-    with Store(own.db_path) as store, progress_sink() as sink:
-        outcomes = list(Ingestor(store, own, sink).add_paths([corpus], "jsonl"))
-        failed = [o for o in outcomes if o.error is not None]
-        if len(failed) == len(outcomes):
-            raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
-        checker = make_checker(store, own, sink, models_dir=settings.models_dir)
-        if fit_calibration:
-            checker.calibration = None  # fit on the raw confidences
+    with progress_sink() as sink, corpus_checker(settings, corpus, sink, max_papers) as checker:
         checker.retriever.prepare()
-        result, run = evaluate(checker, chosen, sink)
-    if fit_calibration:
-        from synth.verify.train import save_verdict_calibration
+        result = evaluate(checker, chosen, sink)
+    result |= {"split": split, "seed": seed,
+               "max_papers": checker.settings.retrieve.max_papers}  # fmt: skip
+    _emit(result, as_json, out, show_eval)
 
-        path = save_verdict_calibration(checker.scorer, *run.calibration_points(chosen), split)
-        console().print(f"saved the verdict calibration to {path}", soft_wrap=True)
-    result |= {
-        "split": split, "seed": seed, "max_papers": max_papers, "corpus_failures": len(failed)
-    }  # fmt: skip
+
+def _emit(
+    result: dict[str, Any], as_json: bool, out: Path | None, show: Callable[[dict[str, Any]], None]
+) -> None:
+    """Write the figures to ``out`` when asked, then print them as JSON or as a table."""
     if out is not None:
         out.write_text(json.dumps(result, indent=2), encoding="utf-8")
     if as_json:
         typer.echo(json.dumps(result, indent=2))
-        return
-    show_eval(result)
+    else:
+        show(result)
 
 
 def show_eval(result: dict[str, Any]) -> None:
     from rich.table import Table
 
-    table = Table("retrieval", "label-only P", "R", "F1", "3-class acc", "macro-F1", "ECE")
+    table = Table("retrieval", "label-only P", "R", "F1", "3-class acc", "macro-F1", "ECE", "AUROC")
     for name in ("open", "oracle"):
         r = result[name]
         prf = r["abstract_label_only"]
@@ -263,6 +222,7 @@ def show_eval(result: dict[str, Any]) -> None:
             f"{100 * r['accuracy']:.1f}",
             f"{100 * r['macro_f1']:.1f}",
             f"{r['ece']:.3f}",
+            f"{r['auroc']:.3f}" if r["auroc"] is not None else "-",
         )
     out = console()
     out.print(table)
@@ -270,3 +230,97 @@ def show_eval(result: dict[str, Any]) -> None:
         f"{result['claims']} claims ({result['gold']}) · model {result['model']} · "
         f"settings {result['settings_hash']} · {result['seconds']} s"
     )
+
+
+@eval_app.command("healthver")
+@handles_errors
+def eval_healthver(
+    pairs: Path = typer.Option(..., help="HealthVer CSV (id, evidence, claim, label)."),
+    limit: int = typer.Option(0, min=0, help="Judge only the first N pairs (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
+) -> None:
+    """Benchmark on claims paired with their evidence (HealthVer): each claim judged
+    against its evidence as synth check judges a paper; 3-class accuracy and macro-F1.
+
+    Example: synth eval healthver --pairs healthver_test.csv
+    """
+    from synth.evaluate.pairs import evaluate_pairs
+    from synth.verify.datasets import read_healthver
+
+    chosen = read_healthver(pairs)
+    chosen = chosen[:limit] if limit else chosen
+    settings = load_settings()
+    with open_store(settings) as store, progress_sink() as sink:
+        from synth.check import configured_checker
+
+        result = evaluate_pairs(configured_checker(store, settings, sink), chosen, sink)
+    _emit(result, as_json, out, show_pairs)
+
+
+def show_pairs(result: dict[str, Any]) -> None:
+    from rich.table import Table
+
+    table = Table("pairs", "3-class acc", "macro-F1", "F1 S / R / NEI", "ECE", "AUROC")
+    f1 = result["per_class_f1"]
+    table.add_row(
+        str(result["pairs"]), f"{100 * result['accuracy']:.1f}", f"{100 * result['macro_f1']:.1f}",
+        " / ".join(f"{100 * f1[c]:.1f}" for c in ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO")),
+        f"{result['ece']:.3f}", f"{result['auroc']:.3f}" if result["auroc"] is not None else "-",
+    )  # fmt: skip
+    console().print(table)
+
+
+@eval_app.command("offtopic")
+@handles_errors
+def eval_offtopic(
+    claims: list[Path] = typer.Option(
+        ..., help="Claims of another field: SciFact-format JSONL or a CSV with a claim column."
+    ),
+    paper: list[str] = typer.Option(..., help="arXiv ids of the papers to check them against."),
+    limit: int = typer.Option(0, min=0, help="Check the first N claims of each file (0: all)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
+    out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
+) -> None:
+    """Check claims of one field against papers of another (with synth check's defaults):
+    every verdict should be NOT_ENOUGH_INFO. Reports the share that is.
+
+    Example: synth eval offtopic --claims healthver_test.csv --paper 2005.13013
+    """
+    from synth.check import configured_checker
+    from synth.errors import SynthError
+    from synth.evaluate.offtopic import evaluate_offtopic, read_claim_texts
+    from synth.ingest import Ingestor
+    from synth.store import Store
+    from synth.types import content_id
+
+    texts = [c for path in claims for c in read_claim_texts(path)[: limit or None]]
+    settings = load_settings()
+    own = settings.model_copy(
+        update={"home": settings.home / "eval" / content_id("offtopic", *sorted(paper))}
+    )
+    with Store(own.db_path) as store, progress_sink() as sink:
+        outcomes = list(Ingestor(store, own, sink).fetch_arxiv(paper))
+        failed = [o for o in outcomes if o.error is not None]
+        if failed:
+            raise SynthError(f"could not fetch {failed[0].ref}: {failed[0].error}",
+                             "set SYNTH_ARXIV_MIRROR for offline use")  # fmt: skip
+        checker = configured_checker(store, own, sink, models_dir=settings.models_dir)
+        checker.retriever.prepare()
+        result = evaluate_offtopic(checker, texts, sink)
+    result["papers"] = sorted(paper)
+    _emit(result, as_json, out, show_offtopic)
+
+
+def show_offtopic(result: dict[str, Any]) -> None:
+    out = console()
+    share = result["not_enough_info_share"]
+    out.print(
+        f"{result['claims']} claims against {len(result['papers'])} papers: "
+        + (f"{100 * share:.1f}% NOT_ENOUGH_INFO ({result['labels']})" if share is not None
+           else "none could be checked")
+        + (f"; {len(result['refused'])} refused" if result["refused"] else "")
+    )  # fmt: skip
+    for row in result["decisive"]:
+        out.print(f"  {row['label']} {row['confidence']:.2f} {row['claim']} <- {row['paper_id']}",
+                  soft_wrap=True)  # fmt: skip

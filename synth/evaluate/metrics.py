@@ -128,3 +128,28 @@ def expected_calibration_error(
         b.count / total * abs(b.confidence - b.accuracy)
         for b in reliability(confidence, correct, bins)
     )
+
+
+def auroc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:
+    """Area under the ROC curve: the chance that a random positive scores above a random
+    negative (ties count half). None when either class is absent."""
+    if len(scores) != len(positive):
+        raise SynthError(
+            f"{len(scores)} scores and {len(positive)} outcomes", "give one outcome per score"
+        )
+    pos = [s for s, p in zip(scores, positive, strict=True) if p]
+    neg = [s for s, p in zip(scores, positive, strict=True) if not p]
+    if not pos or not neg:
+        return None
+    ranked = sorted((s, i) for i, s in enumerate(scores))
+    ranks = [0.0] * len(scores)
+    start = 0
+    while start < len(ranked):  # average ranks over ties
+        end = start
+        while end + 1 < len(ranked) and ranked[end + 1][0] == ranked[start][0]:
+            end += 1
+        for j in range(start, end + 1):
+            ranks[ranked[j][1]] = (start + end) / 2 + 1
+        start = end + 1
+    pos_ranks = sum(r for r, p in zip(ranks, positive, strict=True) if p)
+    return (pos_ranks - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))

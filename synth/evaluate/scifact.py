@@ -11,20 +11,27 @@ calibration error of the verdict confidences."""
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from synth.check import Checker
+from synth.check import Checker, configured_checker
+from synth.errors import SynthError
 from synth.evaluate.metrics import (
     abstract_label_only,
     accuracy,
+    auroc,
     expected_calibration_error,
     macro_f1,
+    per_class,
 )
-from synth.ingest import NoProgress, ProgressSink
+from synth.ingest import Ingestor, NoProgress, ProgressSink
+from synth.settings import Settings
 from synth.sources.scifact import SciFactClaim
-from synth.types import Claim, Label, Verdict
+from synth.store import Store
+from synth.types import Claim, Label, Verdict, content_id
 
 CLASSES = ("SUPPORT", "CONTRADICT", "NEI")
 _TO_SCIFACT = {
@@ -32,6 +39,32 @@ _TO_SCIFACT = {
     Label.REFUTED: "CONTRADICT",
     Label.NOT_ENOUGH_INFO: "NEI",
 }
+
+
+@contextmanager
+def corpus_checker(
+    settings: Settings, corpus: Path, progress: ProgressSink | None = None,
+    max_papers: int | None = None,
+) -> Iterator[Checker]:  # fmt: skip
+    """A checker over the corpus's own store, ``SYNTH_HOME/eval/<hash of the corpus>``:
+    papers of the user's corpus cannot be retrieved, and a second run reuses the stored
+    passages and vectors. The verifier is the settings' own (``SYNTH_HOME/models``)."""
+    try:
+        digest = content_id("corpus", corpus.read_bytes())
+    except OSError as exc:
+        raise SynthError(f"{corpus}: cannot read ({exc.strerror})", "give the corpus file") from exc
+    retrieve = settings.retrieve
+    if max_papers is not None:
+        retrieve = retrieve.model_copy(update={"max_papers": max_papers})
+    own = settings.model_copy(
+        update={"home": settings.home / "eval" / digest, "retrieve": retrieve}
+    )
+    with Store(own.db_path) as store:
+        outcomes = list(Ingestor(store, own, progress).add_paths([corpus], "jsonl"))
+        failed = [o for o in outcomes if o.error is not None]
+        if len(failed) == len(outcomes):
+            raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
+        yield configured_checker(store, own, progress, models_dir=settings.models_dir)
 
 
 def predicted_docs(verdict: Verdict) -> dict[str, str]:
@@ -68,41 +101,33 @@ class SettingResult:
             "abstract_label_only": abstract_label_only(gold_docs, self.predictions).as_dict(),
             "accuracy": accuracy(gold, self.labels),
             "macro_f1": macro_f1(gold, self.labels, CLASSES),
+            "per_class_f1": {c: f.f1 for c, f in per_class(gold, self.labels, CLASSES).items()},
             "ece": expected_calibration_error(self.confidences, correct),
+            "auroc": auroc(self.confidences, correct),
         }
-
-
-@dataclass
-class Run:
-    """Every claim checked open and oracle."""
-
-    open: SettingResult
-    oracle: SettingResult
-    seconds: float
-
-    def calibration_points(self, claims: Sequence[SciFactClaim]) -> tuple[list[float], list[bool]]:
-        """(confidence, correct) of every verdict, to fit a verdict calibration on."""
-        return (
-            self.open.confidences + self.oracle.confidences,
-            self.open.correct(claims) + self.oracle.correct(claims),
-        )
 
 
 def evaluate(
     checker: Checker, claims: Sequence[SciFactClaim], progress: ProgressSink | None = None
-) -> tuple[dict[str, Any], Run]:
-    """Check every claim open and oracle; the figures of both, with timing, and the run."""
+) -> dict[str, Any]:
+    """Check every claim open and oracle; the figures of both, with timing."""
     progress = progress or NoProgress()
     stored = {s.paper.paper_id for s in checker.store.summaries()}
     open_, oracle = SettingResult(), SettingResult()
     started = time.monotonic()
+    refused: dict[str, str] = {}
     for done, claim in enumerate(claims, start=1):
-        open_.add(claim, checker.check(claim.claim))
         cited = [d for d in claim.cited_doc_ids if d in stored]
-        if cited:
-            oracle.add(claim, checker.check(claim.claim, cited))
+        reason = checker.refusal(claim.claim)
+        if reason is not None:  # synth check refuses it: NOT_ENOUGH_INFO in both settings
+            refused[claim.id] = reason
+            unchecked = checker.judge(Claim(text=claim.claim), [])
+            open_.add(claim, unchecked)
+            oracle.add(claim, unchecked)
         else:
-            oracle.add(claim, checker.judge(Claim(text=claim.claim), []))
+            open_.add(claim, checker.check(claim.claim))
+            oracle.add(claim, checker.check(claim.claim, cited) if cited
+                       else checker.judge(Claim(text=claim.claim), []))  # fmt: skip
         progress.update("checking claims", done, len(claims))
     seconds = time.monotonic() - started
     figures = {
@@ -114,6 +139,7 @@ def evaluate(
         "claims_per_second": round(2 * len(claims) / seconds, 3) if seconds else None,
         "model": checker.scorer.name,
         "settings_hash": checker.settings_hash,
-        "verdict_calibration": checker.calibration is not None,
+        "verdict_head": checker.head is not None,
+        "refused": refused,  # claim id -> why synth check refused it (counted NEI)
     }
-    return figures, Run(open_, oracle, seconds)
+    return figures

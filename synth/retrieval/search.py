@@ -83,11 +83,12 @@ class Retriever:
         self.index.sync(self.store)
         self._ready = True
 
-    def embed_pending(self) -> None:
-        """Embed and store every passage that has no vector for this embedder yet."""
-        pending = self.store.count_unembedded(self.embedder.name)
+    def embed_pending(self, papers: list[Paper] | None = None) -> None:
+        """Embed and store every passage (of ``papers``, when given) that has no vector for
+        this embedder yet."""
+        pending = self.store.count_unembedded(self.embedder.name, papers)
         done = 0
-        while batch := self.store.unembedded(self.embedder.name, EMBED_BATCH):
+        while batch := self.store.unembedded(self.embedder.name, EMBED_BATCH, papers):
             keys, texts = zip(*batch, strict=True)
             self.store.put_vectors(self.embedder.name, list(keys), self.embedder.encode(texts))
             done += len(batch)
@@ -106,8 +107,11 @@ class Retriever:
         return [(int(vectors.keys[i]), float(sims[i])) for i in top_k(sims, k)]
 
     def search(self, claim: str, papers: list[Paper] | None = None) -> list[Hit]:
-        """The best ``top_k`` passages for ``claim`` (within ``papers`` when given)."""
-        if not self._ready:
+        """The best ``top_k`` passages for ``claim`` (within ``papers`` when given: only
+        their passages are embedded, and the whole-corpus index is not needed)."""
+        if papers is not None:
+            self.embed_pending(papers)
+        elif not self._ready:
             self.prepare()
         cfg = self.settings.retrieve
         dense = dict(self._dense(self.embedder.encode([claim])[0], papers))

@@ -1,6 +1,8 @@
 """SciFact's claim files (Wadden et al. 2020): one JSON object per line with ``id``,
 ``claim``, ``evidence`` ({doc_id: [{"sentences": [...], "label": "SUPPORT"|"CONTRADICT"}]})
-and ``cited_doc_ids``. Abstracts are read by :mod:`synth.sources.local` (JSONL corpus).
+and ``cited_doc_ids``. Citation-Integrity uses the same format, with "REFUTE" for
+"CONTRADICT" and citation markers (``[<|cit|>]``) in its claims, which are dropped.
+Abstracts are read by :mod:`synth.sources.local` (JSONL corpus).
 
 The train/calibration/test split of training claims is a pure function of the claim id and
 a seed, so ``synth models build`` and ``synth eval`` agree on it without sharing files."""
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -17,6 +20,9 @@ from synth.errors import SynthError
 
 Split = Literal["train", "calib", "test"]
 GOLD_LABELS = ("SUPPORT", "CONTRADICT")
+_LABEL_NAMES = {"SUPPORT": "SUPPORT", "CONTRADICT": "CONTRADICT", "REFUTE": "CONTRADICT"}
+# Citation-Integrity marks the cited reference in the claim: "[<|cit|>]", "[<|multi_cit|>,7]"
+_MARKER = re.compile(r"\s*\[\s*<\|\w+\|>[^\]]*\]")
 
 
 @dataclass(frozen=True)
@@ -53,15 +59,17 @@ def _claim(record: object, where: str) -> SciFactClaim:
     for doc, rats in (record.get("evidence") or {}).items():
         parsed = []
         for rat in rats:
-            label = rat.get("label")
-            if label not in GOLD_LABELS:
+            label = _LABEL_NAMES.get(str(rat.get("label")))
+            if label is None:
                 raise SynthError(
-                    f"{where}: evidence label {label!r}", f"labels are {', '.join(GOLD_LABELS)}"
+                    f"{where}: evidence label {rat.get('label')!r}",
+                    f"labels are {', '.join(_LABEL_NAMES)}",
                 )
             parsed.append(Rationale(tuple(int(s) for s in rat.get("sentences", ())), label))
         evidence[str(doc)] = tuple(parsed)
     cited = tuple(str(d) for d in record.get("cited_doc_ids") or evidence)
-    return SciFactClaim(str(record["id"]), str(record["claim"]), evidence, cited)
+    text = _MARKER.sub("", str(record["claim"])).strip()
+    return SciFactClaim(str(record["id"]), text, evidence, cited)
 
 
 def read_claims(path: Path) -> list[SciFactClaim]:

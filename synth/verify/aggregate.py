@@ -1,46 +1,145 @@
-"""From scored passages to labels: per paper, then across papers. Pure functions.
+"""From scored evidence to labels: per paper, then across papers. Pure functions.
 
-A paper SUPPORTS a claim when its most entailing passage reaches ``threshold`` and beats
-its most contradicting one; it REFUTES it when the contradiction side does; otherwise it
-has NOT_ENOUGH_INFO. The numeric gate then keeps a paper whose numbers disagree with the
-claim from supporting it. Across papers the most confident decisive paper gives the label;
-papers on both sides mark the verdict as a conflict."""
+A paper's evidence is summarised as :class:`PaperScores` (every sentence's NLI scores, the
+passages' and paragraphs' when they were scored, how close the paper is to the claim, its
+rank, the numeric check). With a fitted verdict head (:mod:`synth.verify.head`) those
+become features and the head gives calibrated P(SUPPORTED), P(REFUTED), P(NEI); without
+one (any NLI model from the hub), the threshold rule applies: a paper SUPPORTS a claim when
+its most entailing sentence reaches ``threshold`` and beats its most contradicting one,
+REFUTES it the other way round, and otherwise has NOT_ENOUGH_INFO.
+
+The numbers then have the last word: evidence that states the claim's quantity (the same
+subject) with another value REFUTES the claim whatever the NLI said, and a claim whose
+numbers the evidence lacks cannot be SUPPORTED. Across papers the most confident decisive
+paper gives the label; papers on both sides mark the verdict as a conflict."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
 
 from synth.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict
+from synth.verify.head import Head, logit
+
+FloatArray = npt.NDArray[np.float64]
+ORDER = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)  # the head's classes
 
 
-def paper_verdict(
-    paper_id: str, evidence: Sequence[Evidence], threshold: float, title: str = ""
+@dataclass(frozen=True)
+class PaperScores:
+    """One paper's evidence for a claim, as numbers. Rows are (entailment, neutral,
+    contradiction) probabilities; ``passages`` and ``contexts`` are empty when only
+    sentences were scored."""
+
+    paper_id: str
+    title: str
+    rank: int  # 0 for the paper retrieval ranked first
+    sentences: FloatArray
+    passages: FloatArray
+    contexts: FloatArray
+    relevance: float  # the best cosine of the claim with one of its passages (0: unknown)
+    numeric: NumericCheck
+
+
+def _top(rows: FloatArray, column: int, fallback: FloatArray) -> float:
+    source = rows if len(rows) else fallback
+    return float(source[:, column].max()) if len(source) else 0.0
+
+
+def paper_features(scores: PaperScores) -> dict[str, float]:
+    """Every feature a verdict head may use, by name (log-odds for probabilities)."""
+    status = scores.numeric.status
+    return {
+        "entail": float(logit(_top(scores.sentences, 0, scores.passages))),
+        "contradict": float(logit(_top(scores.sentences, 2, scores.passages))),
+        "passage_entail": float(logit(_top(scores.passages, 0, scores.sentences))),
+        "passage_contradict": float(logit(_top(scores.passages, 2, scores.sentences))),
+        "context_entail": float(logit(_top(scores.contexts, 0, scores.passages))),
+        "context_contradict": float(logit(_top(scores.contexts, 2, scores.passages))),
+        "relevance": scores.relevance,
+        "rank": float(scores.rank),
+        "numbers_consistent": float(status is NumericStatus.CONSISTENT),
+        "numbers_missing": float(status is NumericStatus.MISSING),
+        "numbers_contradicted": float(status is NumericStatus.CONTRADICTED),
+    }
+
+
+FEATURES = (
+    "entail", "contradict", "passage_entail", "passage_contradict", "context_entail",
+    "context_contradict", "relevance", "rank", "numbers_consistent", "numbers_missing",
+    "numbers_contradicted",
+)  # fmt: skip
+
+
+def head_probabilities(scores: PaperScores, head: Head) -> FloatArray:
+    """P(SUPPORTED), P(REFUTED), P(NOT_ENOUGH_INFO) of one paper under the head."""
+    features = paper_features(scores)
+    probs: FloatArray = head.probabilities([[features[name] for name in head.features]])[0]
+    return probs
+
+
+def numbers_decide(probs: FloatArray, numeric: NumericCheck, floor: float) -> FloatArray:
+    """The numbers' last word on a paper's probabilities. A contradicted quantity moves the
+    support mass to REFUTED and makes REFUTED at least ``floor`` likely (the precision of
+    numeric refutations on calibration claims), so REFUTED is the label; a missing one
+    moves the support mass to NOT_ENOUGH_INFO."""
+    s, r, n = (float(v) for v in probs)
+    if numeric.status is NumericStatus.CONTRADICTED:
+        refuted = max(s + r, floor, n + 1e-9)
+        rest = max(0.0, 1.0 - refuted)
+        return np.array([0.0, refuted, rest])
+    if numeric.status is NumericStatus.MISSING:
+        return np.array([0.0, r, n + s])
+    return np.asarray(probs, dtype=np.float64)
+
+
+def decide(
+    scores: PaperScores, head: Head | None, threshold: float, numeric_floor: float = 0.5
 ) -> PaperVerdict:
-    """One paper's label and confidence from its scored passages."""
-    if not evidence:
-        return PaperVerdict(paper_id=paper_id, title=title, label=Label.NOT_ENOUGH_INFO,
-                            confidence=1.0)  # fmt: skip
-    entail = max(e.entailment for e in evidence)
-    contra = max(e.contradiction for e in evidence)
+    """One paper's verdict: the head's most likely label (or the threshold rule without a
+    head), after the numbers' last word. With a head, the confidence is the label's
+    probability, at least a third: a label is never less likely than another."""
+    if head is None:
+        return numeric_gate(rule_verdict(scores, threshold), scores.numeric)
+    probs = numbers_decide(head_probabilities(scores, head), scores.numeric, numeric_floor)
+    best = int(np.argmax(probs))
+    return PaperVerdict(
+        paper_id=scores.paper_id, title=scores.title, label=ORDER[best],
+        confidence=float(probs[best]),
+        probabilities=tuple(float(p) for p in probs),
+    )  # fmt: skip
+
+
+def rule_verdict(scores: PaperScores, threshold: float) -> PaperVerdict:
+    """The threshold rule on a paper's sentences (or passages, when only those were scored)."""
+    rows = scores.sentences if len(scores.sentences) else scores.passages
+    if not len(rows):
+        return PaperVerdict(paper_id=scores.paper_id, title=scores.title,
+                            label=Label.NOT_ENOUGH_INFO, confidence=1.0)  # fmt: skip
+    entail, contra = float(rows[:, 0].max()), float(rows[:, 2].max())
     if entail >= threshold and entail >= contra:
         label, confidence = Label.SUPPORTED, entail
     elif contra >= threshold:
         label, confidence = Label.REFUTED, contra
     else:
         label, confidence = Label.NOT_ENOUGH_INFO, 1.0 - max(entail, contra)
-    return PaperVerdict(paper_id=paper_id, title=title, label=label, confidence=confidence)
+    return PaperVerdict(paper_id=scores.paper_id, title=scores.title, label=label,
+                        confidence=confidence)  # fmt: skip
 
 
 def numeric_gate(verdict: PaperVerdict, check: NumericCheck) -> PaperVerdict:
-    """A SUPPORTED paper whose evidence lacks the claim's numbers has NOT_ENOUGH_INFO; one
-    whose evidence states other values in the same unit REFUTES the claim. The confidence
-    stays that of the evidence the numbers were checked against."""
-    if verdict.label is not Label.SUPPORTED:
-        return verdict
-    if check.status is NumericStatus.MISSING:
+    """The numbers' last word under the threshold rule. Evidence that states the claim's
+    quantity with another value REFUTES the claim whatever the NLI said (at least as sure as
+    a coin: a refutation is never less likely than not); a SUPPORTED paper whose evidence
+    lacks the claim's numbers has NOT_ENOUGH_INFO, as sure as the support was."""
+    if check.status is NumericStatus.CONTRADICTED and verdict.label is not Label.REFUTED:
+        confidence = verdict.confidence if verdict.label is Label.SUPPORTED else 0.5
+        return verdict.model_copy(update={"label": Label.REFUTED, "confidence": confidence})
+    if check.status is NumericStatus.MISSING and verdict.label is Label.SUPPORTED:
         return verdict.model_copy(update={"label": Label.NOT_ENOUGH_INFO})
-    if check.status is NumericStatus.CONTRADICTED:
-        return verdict.model_copy(update={"label": Label.REFUTED})
     return verdict
 
 

@@ -1,8 +1,7 @@
-"""Calibration, pure numpy. Temperature scaling (Guo et al. 2017): one scalar T, fitted on
-held-out logits by minimising negative log-likelihood, makes softmax(logits / T) a
-calibrated pair probability; the verifier stores T beside its weights. Isotonic regression
-maps a verdict's confidence (the maximum over many sentences, which temperature scaling
-alone leaves over- or under-confident) to the observed rate of correct verdicts."""
+"""Pair calibration, pure numpy. Temperature scaling (Guo et al. 2017): one scalar T,
+fitted on held-out logits by minimising negative log-likelihood, makes softmax(logits / T)
+a calibrated pair probability; the verifier stores T beside its weights. A verdict's own
+confidence is calibrated by the verdict head (:mod:`synth.verify.head`)."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ import numpy.typing as npt
 from synth.errors import SynthError
 
 FloatArray = npt.NDArray[np.float64]
-Isotonic = tuple[list[float], list[float]]  # breakpoints (x, y) of a fitted step function
 
 _GOLDEN = (math.sqrt(5) - 1) / 2
 
@@ -66,35 +64,3 @@ def fit_temperature(
             d = a + _GOLDEN * (b - a)
             fd = nll(z, y, math.exp(d))
     return math.exp((a + b) / 2)
-
-
-def fit_isotonic(confidence: npt.ArrayLike, correct: npt.ArrayLike) -> Isotonic:
-    """Isotonic regression by pool-adjacent-violators: the non-decreasing step function of
-    confidence that best fits the 0/1 outcomes, as breakpoints (x, y) for :func:`apply_isotonic`."""
-    x = np.asarray(confidence, dtype=np.float64)
-    y = np.asarray(correct, dtype=np.float64)
-    if x.ndim != 1 or len(x) == 0 or len(x) != len(y):
-        raise SynthError(
-            "isotonic calibration needs one outcome per confidence, and at least one",
-            "give held-out verdicts to fit on",
-        )
-    order = np.argsort(x, kind="stable")
-    blocks: list[list[float]] = []  # [sum of y, count, lowest x, highest x]
-    for i in order:
-        blocks.append([y[i], 1.0, x[i], x[i]])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
-            total, count, _, high = blocks.pop()
-            blocks[-1][0] += total
-            blocks[-1][1] += count
-            blocks[-1][3] = high
-    xs: list[float] = []
-    ys: list[float] = []
-    for total, count, low, high in blocks:
-        xs += [float(low), float(high)] if high > low else [float(low)]
-        ys += [float(total / count)] * (2 if high > low else 1)
-    return xs, ys
-
-
-def apply_isotonic(confidence: float, fitted: Isotonic) -> float:
-    """The fitted probability at ``confidence`` (linear between breakpoints, flat outside)."""
-    return float(np.interp(confidence, fitted[0], fitted[1]))

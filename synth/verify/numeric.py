@@ -44,6 +44,7 @@ class Quantity:
     unit: str | None
     text: str
     decimals: int
+    start: int = 0  # where ``text`` starts in the text it was read from
 
 
 def _end(g: str) -> str:
@@ -94,7 +95,9 @@ def _unit(text: str | None) -> str | None:
     return PERCENT if u.startswith(("%", "per")) else TIMES
 
 
-def _make(number: str, suffix: str | None, unit: str | None, text: str) -> Quantity | None:
+def _make(
+    number: str, suffix: str | None, unit: str | None, text: str, start: int
+) -> Quantity | None:
     """A quantity from its parts, or None for a year (a bare 4-digit 1900-2099)."""
     if unit is None and suffix is None and _YEAR.fullmatch(number):
         return None
@@ -103,7 +106,7 @@ def _make(number: str, suffix: str | None, unit: str | None, text: str) -> Quant
     exponent = _MULTIPLIERS[suffix.strip().lower()] if suffix else 0
     decimals = len(digits.partition(".")[2]) - exponent
     value = float(digits) * 10**exponent
-    return Quantity(-value if negative else value, unit, text, decimals)
+    return Quantity(-value if negative else value, unit, text, decimals, start)
 
 
 def extract_quantities(text: str) -> list[Quantity]:
@@ -119,9 +122,9 @@ def extract_quantities(text: str) -> list[Quantity]:
         a_unit = _unit(m["au"]) or (b_unit if m["b"] else None)
         a_suffix = m["am"] or (b_suffix if m["b"] and not m["au"] else None)
         a_end = max(m.end("a"), m.end("am"), m.end("au"))  # -1 for a group not matched
-        ends = [(m["a"], a_suffix, a_unit, text[m.start() : a_end])]
+        ends = [(m["a"], a_suffix, a_unit, text[m.start() : a_end], m.start())]
         if m["b"]:
-            ends.append((m["b"], b_suffix, b_unit, text[m.start("b") : m.end()]))
+            ends.append((m["b"], b_suffix, b_unit, text[m.start("b") : m.end()], m.start("b")))
         out.extend(q for q in (_make(*end) for end in ends) if q is not None)
     return out
 
@@ -162,28 +165,267 @@ def _unique(texts: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(texts))
 
 
+# Words that say how a quantity changed or what it is, not what it is about: a claim's other
+# content words name its subject ("what is measured, on what, by whom").
+_GENERIC = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "in",
+        "on",
+        "at",
+        "by",
+        "to",
+        "for",
+        "from",
+        "with",
+        "over",
+        "than",
+        "and",
+        "or",
+        "as",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "their",
+        "our",
+        "we",
+        "they",
+        "which",
+        "who",
+        "into",
+        "up",
+        "down",
+        "per",
+        "vs",
+        "via",
+        "both",
+        "each",
+        "all",
+        "any",
+        "some",
+        "more",
+        "less",
+        "most",
+        "least",
+        "fewer",
+        "new",
+        "compared",
+        "relative",
+        "average",
+        "mean",
+        "total",
+        "overall",
+        "improve",
+        "improves",
+        "improved",
+        "improving",
+        "improvement",
+        "improvements",
+        "gain",
+        "gains",
+        "gained",
+        "increase",
+        "increases",
+        "increased",
+        "increasing",
+        "decrease",
+        "decreases",
+        "decreased",
+        "reduce",
+        "reduces",
+        "reduced",
+        "reduction",
+        "boost",
+        "boosts",
+        "boosted",
+        "outperform",
+        "outperforms",
+        "outperformed",
+        "achieve",
+        "achieves",
+        "achieved",
+        "reach",
+        "reaches",
+        "reached",
+        "obtain",
+        "obtains",
+        "obtained",
+        "yield",
+        "yields",
+        "yielded",
+        "get",
+        "gets",
+        "got",
+        "show",
+        "shows",
+        "showed",
+        "shown",
+        "lead",
+        "leads",
+        "led",
+        "result",
+        "results",
+        "score",
+        "scores",
+        "performance",
+        "perform",
+        "performs",
+        "higher",
+        "lower",
+        "better",
+        "worse",
+        "faster",
+        "slower",
+        "larger",
+        "smaller",
+        "bigger",
+        "greater",
+        "point",
+        "points",
+        "percent",
+        "percentage",
+        "times",
+        "fold",
+        "about",
+        "around",
+        "approximately",
+        "nearly",
+        "almost",
+        "roughly",
+        "only",
+        "also",
+        "when",
+        "again",
+        "speed",
+        "speedup",
+    ]
+)
+_WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
+SAME_SUBJECT = 0.6  # least share of the claim's subject words a sentence must hold
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ments", "ment", "ings", "ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def _words(text: str) -> list[tuple[str, int]]:
+    """(stem, offset) of each content word of ``text``; numbers, ids and references are
+    blanked first, so "3x" gives no word "x"."""
+    masked = _IGNORED.sub(lambda m: " " * len(m.group()), text.lower())
+    masked = _QUANTITY.sub(lambda m: " " * len(m.group()), masked)
+    return [(_stem(m.group()), m.start()) for m in _WORD.finditer(masked)
+            if m.group() not in _GENERIC]  # fmt: skip
+
+
+def subject_words(text: str) -> frozenset[str]:
+    """The stems of ``text``'s content words, without the words of change and measure."""
+    return frozenset(w for w, _ in _words(text))
+
+
+_CLAUSE = re.compile(r"[,;:]\s+|\s+(?:and|while|whereas|but)\s+")
+
+
+@dataclass(frozen=True)
+class _Found:
+    """An evidence quantity, the share of the claim's subject words its sentence holds, and
+    whether it is the number of its sentence those words go with."""
+
+    quantity: Quantity
+    coverage: float
+    attached: bool
+
+
+def _clause_of(cuts: Sequence[int], at: int) -> int:
+    """The index of the clause holding offset ``at`` (clauses start at ``cuts``)."""
+    return max(i for i, cut in enumerate(cuts) if cut <= at)
+
+
+def _evidence_quantities(subject: frozenset[str], text: str) -> list[_Found]:
+    """Each quantity of ``text`` with its sentence's coverage of the claim's subject, and
+    attached when, among its sentence's numbers in a unit, it is the one whose clause holds
+    the most subject words (then the nearest to one): in "15.7% for Swahili and 11.4% for
+    Urdu", Urdu's number is 11.4%."""
+    from synth.parsing.chunk import split_sentences  # pure; kept out of module import
+
+    out: list[_Found] = []
+    for start, end in split_sentences(text) or [(0, len(text))]:
+        sentence = text[start:end]
+        quantities = extract_quantities(sentence)
+        if not subject:
+            out += [_Found(q, 1.0, True) for q in quantities]
+            continue
+        words = [at for w, at in _words(sentence) if w in subject]
+        coverage = len({w for w, _ in _words(sentence) if w in subject}) / len(subject)
+        cuts = [0, *(m.end() for m in _CLAUSE.finditer(sentence))]
+        pull = {
+            id(q): (
+                sum(_clause_of(cuts, at) == _clause_of(cuts, q.start) for at in words),
+                -min((abs(at - q.start) for at in words), default=len(sentence)),
+            )
+            for q in quantities
+        }
+        for q in quantities:
+            rivals = [
+                r for r in quantities
+                if r is not q and r.unit is not None and _compatible(r.unit, q.unit)
+            ]  # fmt: skip
+            out.append(_Found(q, coverage, all(pull[id(q)] >= pull[id(r)] for r in rivals)))
+    return out
+
+
 def check_numbers(claim: str, evidence: Sequence[str]) -> NumericCheck:
     """Compare the claim's quantities with those of the evidence texts.
 
-    CONSISTENT when each claim quantity matches one in the evidence; CONTRADICTED when a
-    missing one has a unit and the evidence states, in a compatible unit, a value that no
-    claim quantity accounts for (those are ``conflicting``); MISSING otherwise.
-    """
+    A claim quantity is matched by an evidence quantity of the same value about the same
+    subject (see :func:`subject_words`), or, when the evidence states nothing about that
+    subject, by the same value anywhere. It is contradicted when it has a unit and the
+    evidence states, about the same subject and in a compatible unit, another value that no
+    claim quantity accounts for (those are ``conflicting``): "8.7 points from multi-task
+    training" is not contradicted by "the best models gain 5.4 points". CONSISTENT when
+    every claim quantity is matched; CONTRADICTED when one is contradicted; MISSING
+    otherwise. A claim with no subject words ("gains 5 points") compares with every
+    evidence quantity."""
     texts = (evidence,) if isinstance(evidence, str) else evidence
     stated = extract_quantities(claim)
     if not stated:
         return NumericCheck(status=NumericStatus.NO_NUMBERS)
-    found = [q for t in texts for q in extract_quantities(t)]
-    matched = [c for c in stated if any(quantities_match(c, e) for e in found)]
+    subject = subject_words(claim)
+    found = [f for t in texts for f in _evidence_quantities(subject, t)]
+    unused = [f.quantity for f in found
+              if not any(quantities_match(c, f.quantity) for c in stated)]  # fmt: skip
+    matched: list[Quantity] = []
+    conflicting: list[Quantity] = []
+    for c in stated:
+        pool = [
+            f for f in found
+            if f.attached and f.coverage >= SAME_SUBJECT and _compatible(c.unit, f.quantity.unit)
+        ]  # fmt: skip
+        best = max((f.coverage for f in pool), default=0.0)
+        same = [f.quantity for f in pool if f.coverage == best]
+        if any(quantities_match(c, e) for e in same):
+            matched.append(c)
+        elif c.unit is not None and (against := [
+            e for e in same if e.unit is not None and any(e is u for u in unused)
+        ]):  # fmt: skip
+            conflicting += against
+        elif any(quantities_match(c, f.quantity) for f in found):
+            matched.append(c)
     missing = [c for c in stated if c not in matched]
-    unused = [e for e in found if not any(quantities_match(c, e) for c in stated)]
-    conflicting = [
-        e
-        for c in missing
-        if c.unit is not None
-        for e in unused
-        if e.unit is not None and _compatible(c.unit, e.unit)
-    ]
     if not missing:
         status = NumericStatus.CONSISTENT
     else:

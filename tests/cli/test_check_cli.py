@@ -92,12 +92,16 @@ def test_empty_corpus(tiny_models: Path) -> None:
     assert "the corpus is empty" in result.output and "synth fetch" in result.output
 
 
-def test_default_verifier_not_built(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_verifier_neither_shipped_nor_built(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SYNTH_EMBED_MODEL", str(tiny_model))
+    monkeypatch.setattr("synth.models.SHIPPED", tmp_path / "not-installed")
     assert runner.invoke(app, ["add", str(CORPUS)]).exit_code == 0
     result = runner.invoke(app, ["check", "Coffee helps memory"])
     assert result.exit_code == 1
-    assert "not built yet" in result.output and "synth models build" in result.output
+    assert "neither shipped with this install nor built" in result.output
+    assert "synth models build" in result.output
 
 
 @pytest.mark.parametrize("kind", ["missing", "empty"])
@@ -131,24 +135,27 @@ def test_corrupt_or_missing_index_is_rebuilt_from_stored_vectors(corpus: Path) -
         assert db.execute("SELECT count(*) FROM embeddings").fetchone()[0] > 0
 
 
-def test_models_build_and_list(tiny_model: Path) -> None:
-    result = runner.invoke(
-        app,
-        [
-            "models", "build", "--base", str(tiny_model), "--snli", str(FIXTURES / "nli"),
-            "--name", "tiny-nli", "--snli-pairs", "12",
-        ],
-    )  # fmt: skip
+def test_models_calibrate_and_list(tiny_model: Path, shared_fixture: Path) -> None:
+    from synth.verify.recipe import Recipe, Stage
+    from synth.verify.train import BuildOptions, build_verifier
+
+    recipe = Recipe("tiny", (Stage("general", {"snli": 12}),))
+    build_verifier(BuildOptions(name="tiny-nli", base=str(tiny_model), snli=FIXTURES / "nli",
+                                recipe=recipe), Settings())  # fmt: skip
+    env = {"SYNTH_EMBED_MODEL": str(tiny_model)}
+    result = runner.invoke(app, ["models", "calibrate", "tiny-nli", "--data", str(shared_fixture)],
+                           env=env)  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "built tiny-nli" in result.output and "held-out snli: accuracy" in result.output
+    assert "verdict head: fitted on" in result.output
     listed = runner.invoke(app, ["models", "list"])
     assert "tiny-nli" in listed.output
 
 
-def test_models_build_with_a_bad_scifact_folder(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["models", "build", "--scifact", str(tmp_path)])
+@pytest.mark.parametrize("command", ["build", "calibrate"])
+def test_models_need_the_shared_data_folder(tmp_path: Path, command: str) -> None:
+    result = runner.invoke(app, ["models", command, "--data", str(tmp_path)])
     assert result.exit_code == 1
-    assert "expected claims_train.jsonl and corpus.jsonl" in result.output
+    assert "expected scifact/ and claims/ there" in result.output and "--data DIR" in result.output
 
 
 def test_eval_scifact_reports_figures(tiny_models: Path, tmp_path: Path) -> None:
@@ -157,33 +164,46 @@ def test_eval_scifact_reports_figures(tiny_models: Path, tmp_path: Path) -> None
     args = ["eval", "scifact", "--claims", claims, "--corpus", str(CORPUS), "--out", str(out)]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "label-only P" in result.output and "oracle" in result.output
+    assert "label-only" in result.output and "oracle" in result.output
     figures = json.loads(out.read_text())
     assert figures["claims"] == 10
     assert figures["gold"] == {"SUPPORT": 3, "CONTRADICT": 4, "NEI": 3}
-    assert set(figures["open"]) == {"abstract_label_only", "accuracy", "macro_f1", "ece"}
+    assert set(figures["open"]) == {
+        "abstract_label_only",
+        "accuracy",
+        "macro_f1",
+        "per_class_f1",
+        "ece",
+        "auroc",
+    }
     # the eval corpus has its own store: the user's corpus stays empty
     assert runner.invoke(app, ["corpus", "list", "--json"]).stdout.strip() == "[]"
 
 
-def test_fit_calibration_on_the_calibration_split_only(tiny_model: Path, tmp_path: Path) -> None:
-    build = ["models", "build", "--base", str(tiny_model), "--snli", str(FIXTURES / "nli"),
-             "--name", "tiny-nli", "--snli-pairs", "12"]  # fmt: skip
-    assert runner.invoke(app, build).exit_code == 0
-    claims = str(FIXTURES / "scifact" / "claims.jsonl")
-    args = ["eval", "scifact", "--claims", claims, "--corpus", str(CORPUS), "--fit-calibration"]
-    env = {"SYNTH_EMBED_MODEL": str(tiny_model), "SYNTH_VERIFY_MODEL": "tiny-nli"}
-    refused = runner.invoke(app, [*args, "--split", "test"], env=env)
-    assert refused.exit_code == 1 and "fit it with --split calib" in refused.output
-    fitted = runner.invoke(
-        app, [*args, "--split", "train", "--out", str(tmp_path / "f.json")], env=env
-    )
-    assert fitted.exit_code == 0, fitted.output
-    meta = json.loads((Settings().models_dir / "tiny-nli" / "synth-model.json").read_text())
-    assert meta["verdict_calibration"]["fitted_on"] == "train"
-    assert meta["verdict_calibration"]["y"] == sorted(meta["verdict_calibration"]["y"])
-    again = runner.invoke(app, [*args[:-1], "--split", "train", "--json"], env=env)
-    assert json.loads(again.stdout)["verdict_calibration"] is True
+def test_eval_healthver_reports_figures(tiny_models: Path, tmp_path: Path) -> None:
+    pairs = FIXTURES / "claims" / "healthver" / "healthver_test.csv"
+    out = tmp_path / "figures.json"
+    result = runner.invoke(app, ["eval", "healthver", "--pairs", str(pairs), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "3-class acc" in result.output
+    figures = json.loads(out.read_text())
+    assert figures["pairs"] > 0 and 0.0 <= figures["accuracy"] <= 1.0
+
+
+def test_eval_offtopic_reports_the_share_of_not_enough_info(
+    tiny_models: Path, fake_mirror: Path, tmp_path: Path
+) -> None:
+    claims = FIXTURES / "scifact" / "claims.jsonl"
+    args = ["eval", "offtopic", "--claims", str(claims), "--paper", "2101.00001",
+            "--limit", "4", "--json"]  # fmt: skip
+    result = runner.invoke(app, args, env={"SYNTH_ARXIV_MIRROR": str(fake_mirror)})
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["claims"] == 4 and figures["papers"] == ["2101.00001"]
+    assert sum(figures["labels"].values()) == 4
+    unknown = runner.invoke(app, [*args[:5], "2199.99999"],
+                            env={"SYNTH_ARXIV_MIRROR": str(fake_mirror)})  # fmt: skip
+    assert unknown.exit_code == 1 and "could not fetch 2199.99999" in unknown.output
 
 
 def test_eval_with_an_empty_split(tiny_models: Path) -> None:

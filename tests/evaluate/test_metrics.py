@@ -10,6 +10,7 @@ from synth.evaluate.metrics import (
     CalibrationBin,
     abstract_label_only,
     accuracy,
+    auroc,
     expected_calibration_error,
     macro_f1,
     per_class,
@@ -193,3 +194,53 @@ def test_calibration_rejects_bad_input(
         expected_calibration_error(confidence, correct, bins)
     with pytest.raises(SynthError):
         reliability(confidence, correct, bins)
+
+
+# --- AUROC --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("scores", "positive", "expected"),
+    [
+        # every positive above every negative -> 1
+        ([0.1, 0.2, 0.8, 0.9], [False, False, True, True], 1.0),
+        # every positive below every negative -> 0
+        ([0.1, 0.2, 0.8, 0.9], [True, True, False, False], 0.0),
+        # all tied: each of the 2 x 2 pairs counts half -> 0.5
+        ([0.5, 0.5, 0.5, 0.5], [True, False, True, False], 0.5),
+        # positives 0.35, 0.8 against negatives 0.1, 0.4: 0.35 beats 0.1 only, 0.8 beats
+        # both -> 3 of 4 pairs
+        ([0.1, 0.4, 0.35, 0.8], [False, False, True, True], 0.75),
+        # positives 0.5, 0.9 against negatives 0.3, 0.5: 1 + 0.5 (tie) + 1 + 1 = 3.5 of 4
+        ([0.3, 0.5, 0.5, 0.9], [False, True, False, True], 0.875),
+        # one positive 0.6 against negatives 0.2, 0.6, 0.6, 0.7: 1 + 0.5 + 0.5 + 0 = 2 of 4
+        ([0.2, 0.6, 0.6, 0.6, 0.7], [False, True, False, False, False], 0.5),
+        # positives 2, 3 against negatives 1, 3, 4 (order shuffled; ints as outcomes):
+        # 2 beats 1 -> 1; 3 beats 1, ties 3 -> 1.5; total 2.5 of 6
+        ([3, 1, 4, 2, 3], [1, 0, 0, 1, 0], 2.5 / 6),
+    ],
+)
+def test_auroc_by_hand(scores: list[float], positive: list[bool], expected: float) -> None:
+    assert auroc(scores, positive) == pytest.approx(expected)
+
+
+def test_auroc_ignores_order() -> None:
+    scores = [0.3, 0.5, 0.5, 0.9, 0.1, 0.7]
+    positive = [False, True, False, True, False, True]
+    order = [4, 2, 0, 5, 1, 3]
+    shuffled = auroc([scores[i] for i in order], [positive[i] for i in order])
+    assert shuffled == pytest.approx(auroc(scores, positive))
+
+
+@pytest.mark.parametrize(
+    ("scores", "positive"),
+    [([], []), ([0.2, 0.9], [True, True]), ([0.2, 0.9], [False, False]), ([0.4], [True])],
+)
+def test_auroc_none_without_both_classes(scores: list[float], positive: list[bool]) -> None:
+    assert auroc(scores, positive) is None
+
+
+@pytest.mark.parametrize(("scores", "positive"), [([0.1, 0.2], [True]), ([0.1], [True, False])])
+def test_auroc_rejects_a_length_mismatch(scores: list[float], positive: list[bool]) -> None:
+    with pytest.raises(SynthError, match=f"{len(scores)} scores and {len(positive)} outcomes"):
+        auroc(scores, positive)

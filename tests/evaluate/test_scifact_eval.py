@@ -14,7 +14,7 @@ from synth.evaluate.scifact import evaluate
 from synth.ingest import Ingestor
 from synth.retrieval.search import Retriever
 from synth.settings import Settings
-from synth.sources.scifact import read_claims
+from synth.sources.scifact import Rationale, SciFactClaim, read_claims
 from synth.store import Store
 
 RULES = {
@@ -35,7 +35,7 @@ def figures(tmp_path: Path) -> dict[str, object]:
         checker = Checker(
             store, Retriever(store, HashingEmbedder(), settings), PhraseScorer(RULES), settings
         )
-        return evaluate(checker, read_claims(FIXTURES / "scifact" / "claims.jsonl"))[0]
+        return evaluate(checker, read_claims(FIXTURES / "scifact" / "claims.jsonl"))
 
 
 @pytest.mark.parametrize("setting", ["open", "oracle"])  # 6 passages: open retrieves them all
@@ -53,6 +53,12 @@ def test_three_class_and_calibration(figures: dict[str, dict[str, object]]) -> N
     # bins: 0.6 {wrong}: .1 x .6; 0.7 {wrong}: .1 x .7; 0.8 {2 right}: .2 x .2;
     # 0.9 {2 right}: .2 x .1; 0.95 {4: 2 right}: .4 x |.95 - .5|  -> 0.37
     assert oracle["ece"] == pytest.approx(0.37)
+    # per class, as above; the right claims (1, 2, 3, 5 at 0.8/0.9/0.95 and 8, 9 at 0.95)
+    # against the wrong (4, 10 at 0.95, 6 at 0.7, 7 at 0.6): AUROC by hand below
+    assert oracle["per_class_f1"] == pytest.approx(
+        {"SUPPORT": 4 / 7, "CONTRADICT": 2 / 3, "NEI": 4 / 7}
+    )
+    assert 0.0 <= oracle["auroc"] <= 1.0
 
 
 def test_counts_and_provenance(figures: dict[str, object]) -> None:
@@ -60,3 +66,15 @@ def test_counts_and_provenance(figures: dict[str, object]) -> None:
     assert figures["gold"] == {"SUPPORT": 3, "CONTRADICT": 4, "NEI": 3}
     assert figures["model"] == "phrase-scorer"
     assert str(figures["settings_hash"]).startswith("cfg_")
+
+
+def test_a_claim_synth_check_refuses_counts_as_not_enough_info(scifact_store: Store) -> None:
+    settings = Settings()
+    checker = Checker(scifact_store, Retriever(scifact_store, HashingEmbedder(), settings),
+                      PhraseScorer(RULES), settings)  # fmt: skip
+    french = SciFactClaim("f1", "Le café de l'après-midi diminue la mémoire des étudiants.",
+                          {"202": (Rationale((1,), "CONTRADICT"),)}, ("202",))  # fmt: skip
+    result = evaluate(checker, [french, *read_claims(FIXTURES / "scifact" / "claims.jsonl")[:1]])
+    assert set(result["refused"]) == {"f1"} and "French" in result["refused"]["f1"]
+    assert result["claims"] == 2
+    assert result["oracle"]["per_class_f1"]["CONTRADICT"] == 0.0  # the refused claim: missed

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 import pytest
-from fakes import HashingEmbedder, PhraseScorer
+from fakes import HashingEmbedder, PhraseScorer, Recorder
 
 from synth.check import Checker
 from synth.parsing.chunk import chunk_page
@@ -101,14 +101,6 @@ class ListGenerator(Generator):
     def write(self, question: str, theme: str, claims: Sequence[str]) -> list[str]:
         self.calls.append((question, theme, list(claims)))
         return self.sentences if "tutoring" in theme.lower() else []
-
-
-class Recorder:
-    def __init__(self) -> None:
-        self.updates: list[tuple[str, float, float | None]] = []
-
-    def update(self, task: str, done: float, total: float | None) -> None:
-        self.updates.append((task, done, total))
 
 
 def synthesizer(

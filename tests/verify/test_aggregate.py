@@ -1,12 +1,27 @@
-"""From scored passages to labels: per paper, the numeric gate, across papers, and evidence
-order. Expected values are worked out by hand in the comments beside them."""
+"""From scored evidence to labels: the threshold rule, the verdict head's features and
+decision, the numbers' last word, across papers, and evidence order. Expected values are
+worked out by hand in the comments beside them."""
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pytest
 
 from synth.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict, Passage
-from synth.verify.aggregate import best_first, claim_verdict, numeric_gate, paper_verdict
+from synth.verify.aggregate import (
+    FEATURES,
+    PaperScores,
+    best_first,
+    claim_verdict,
+    decide,
+    numbers_decide,
+    numeric_gate,
+    paper_features,
+    rule_verdict,
+)
+from synth.verify.head import Head
 
 S, R, N = Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO
 
@@ -37,7 +52,23 @@ def _pv(label: Label, confidence: float, paper_id: str = "p1") -> PaperVerdict:
 
 
 # ---------------------------------------------------------------------------------------
-# paper_verdict
+# rule_verdict: the threshold rule, used when the model has no verdict head
+
+
+def _scores(
+    sentences: list[tuple[float, float]], numeric: NumericStatus = NumericStatus.NO_NUMBERS,
+    passages: list[tuple[float, float]] | None = None, rank: int = 0, relevance: float = 0.5,
+) -> PaperScores:  # fmt: skip
+    """Scores of paper p1; each (entailment, contradiction) row gets the rest as neutral."""
+
+    def rows(pairs: list[tuple[float, float]]) -> np.ndarray:
+        return np.array([(e, max(0.0, 1 - e - c), c) for e, c in pairs]).reshape(-1, 3)
+
+    return PaperScores(
+        paper_id="p1", title="Paper", rank=rank, sentences=rows(sentences),
+        passages=rows(passages or []), contexts=rows([]), relevance=relevance,
+        numeric=NumericCheck(status=numeric),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -59,33 +90,101 @@ def _pv(label: Label, confidence: float, paper_id: str = "p1") -> PaperVerdict:
         ([(0.1, 0.5)], 0.5, R, 0.5),
         # tie: max e = 0.6 == max c = 0.6, both >= 0.5 -> SUPPORTED wins the tie, at 0.6
         ([(0.6, 0.1), (0.1, 0.6)], 0.5, S, 0.6),
-        # maxima come from different passages: e = 0.9 (1st), c = 0.95 (2nd) -> REFUTED 0.95
+        # maxima come from different sentences: e = 0.9 (1st), c = 0.95 (2nd) -> REFUTED 0.95
         ([(0.9, 0.05), (0.05, 0.95)], 0.5, R, 0.95),
-        # max e = 0.7 (1st), max c = 0.3 (2nd) -> SUPPORTED at 0.7
-        ([(0.7, 0.1), (0.2, 0.3)], 0.5, S, 0.7),
-        # three weak passages: max e = 0.3, max c = 0.25 -> NEI at 1 - 0.3 = 0.7
+        # three weak sentences: max e = 0.3, max c = 0.25 -> NEI at 1 - 0.3 = 0.7
         ([(0.1, 0.1), (0.3, 0.0), (0.0, 0.25)], 0.5, N, 0.7),
-        # threshold 0: anything supports unless contradiction is higher; e = c = 0 -> S at 0
-        ([(0.0, 0.0)], 0.0, S, 0.0),
     ],
 )
-def test_paper_verdict(
+def test_rule_verdict(
     scores: list[tuple[float, float]], threshold: float, label: Label, confidence: float
 ) -> None:
-    verdict = paper_verdict("p1", [_ev(e, c) for e, c in scores], threshold, title="Paper")
-    assert verdict.label is label
+    verdict = rule_verdict(_scores(scores), threshold)
+    assert (verdict.label, verdict.paper_id, verdict.title) == (label, "p1", "Paper")
     assert verdict.confidence == pytest.approx(confidence)
-    assert verdict.paper_id == "p1"
-    assert verdict.title == "Paper"
+    assert verdict.probabilities is None  # no head, no probabilities
 
 
-def test_paper_verdict_no_evidence_is_sure_nei() -> None:
-    verdict = paper_verdict("p9", [], 0.5, title="Empty")
-    assert verdict == PaperVerdict(paper_id="p9", title="Empty", label=N, confidence=1.0)
+def test_rule_verdict_with_nothing_scored_is_sure_nei() -> None:
+    assert rule_verdict(_scores([]), 0.5).label is N
+    assert rule_verdict(_scores([]), 0.5).confidence == 1.0
 
 
-def test_paper_verdict_title_defaults_to_empty() -> None:
-    assert paper_verdict("p1", [_ev(0.8, 0.1)], 0.5).title == ""
+# ---------------------------------------------------------------------------------------
+# the verdict head's features and decision
+
+
+def test_paper_features_are_log_odds_of_the_strongest_rows() -> None:
+    features = paper_features(
+        _scores(
+            [(0.5, 0.1), (0.2, 0.8)],
+            NumericStatus.MISSING,
+            passages=[(0.9, 0.05)],
+            rank=2,
+            relevance=0.4,
+        )
+    )
+    assert set(features) == set(FEATURES)
+    assert features["entail"] == pytest.approx(0.0)  # logit(0.5)
+    assert features["contradict"] == pytest.approx(math.log(0.8 / 0.2))
+    assert features["passage_entail"] == pytest.approx(math.log(0.9 / 0.1))
+    # no contexts scored: the context features fall back to the passages
+    assert features["context_entail"] == features["passage_entail"]
+    assert (features["rank"], features["relevance"]) == (2.0, 0.4)
+    assert (features["numbers_missing"], features["numbers_contradicted"]) == (1.0, 0.0)
+
+
+def test_without_passages_the_passage_features_fall_back_to_sentences() -> None:
+    features = paper_features(_scores([(0.7, 0.2)]))
+    assert features["passage_entail"] == features["entail"]
+
+
+# A head that reads only "entail" and "contradict": weights (per class: entail, contradict,
+# bias) make SUPPORTED grow with entailment, REFUTED with contradiction.
+HEAD = Head(("entail", "contradict"), ((2.0, 0.0, 0.0), (0.0, 2.0, 0.0), (0.0, 0.0, 1.0)))
+
+
+def test_decide_with_a_head_gives_its_most_likely_label() -> None:
+    verdict = decide(_scores([(0.9, 0.05)]), HEAD, threshold=0.5)
+    assert verdict.label is S and verdict.probabilities is not None
+    assert sum(verdict.probabilities) == pytest.approx(1.0)
+    assert verdict.confidence == pytest.approx(max(verdict.probabilities))
+    assert decide(_scores([(0.05, 0.9)]), HEAD, 0.5).label is R
+    assert decide(_scores([(0.1, 0.1)]), HEAD, 0.5).label is N
+
+
+@pytest.mark.parametrize(
+    ("probs", "status", "expected"),
+    [
+        # no numbers or numbers that agree: the head's probabilities stand
+        ((0.6, 0.1, 0.3), NumericStatus.NO_NUMBERS, (0.6, 0.1, 0.3)),
+        ((0.6, 0.1, 0.3), NumericStatus.CONSISTENT, (0.6, 0.1, 0.3)),
+        # missing numbers: the support mass goes to NEI (0.3 + 0.6)
+        ((0.6, 0.1, 0.3), NumericStatus.MISSING, (0.0, 0.1, 0.9)),
+        # contradicted: REFUTED takes the support mass, 0.6 + 0.1 = 0.7
+        ((0.6, 0.1, 0.3), NumericStatus.CONTRADICTED, (0.0, 0.7, 0.3)),
+        # contradicted while the head said NEI at 0.8: REFUTED at least the floor 0.6 and
+        # above NEI, so max(0.2, 0.6, 0.8) = 0.8 (+ a hair), the rest NEI
+        ((0.1, 0.1, 0.8), NumericStatus.CONTRADICTED, (0.0, 0.8, 0.2)),
+    ],
+)
+def test_numbers_have_the_last_word(
+    probs: tuple[float, float, float], status: NumericStatus, expected: tuple[float, ...]
+) -> None:
+    out = numbers_decide(np.array(probs), NumericCheck(status=status), floor=0.6)
+    assert out == pytest.approx(np.array(expected), abs=1e-6)
+    assert sum(out) == pytest.approx(1.0)
+
+
+def test_a_numeric_refutation_is_refuted_whatever_the_nli_said() -> None:
+    verdict = decide(_scores([(0.1, 0.1)], NumericStatus.CONTRADICTED), HEAD, 0.5, 0.6)
+    assert verdict.label is R
+    assert verdict.confidence >= 0.6  # never below the floor, never below a third
+
+
+def test_without_a_head_the_rule_and_the_numeric_gate_decide() -> None:
+    verdict = decide(_scores([(0.9, 0.0)], NumericStatus.CONTRADICTED), None, 0.5)
+    assert (verdict.label, verdict.confidence) == (R, pytest.approx(0.9))
 
 
 # ---------------------------------------------------------------------------------------
@@ -108,14 +207,22 @@ def test_numeric_gate_on_supported(status: NumericStatus, label: Label) -> None:
     assert (gated.paper_id, gated.title) == ("p7", "T")
 
 
-@pytest.mark.parametrize("status", list(NumericStatus))
+@pytest.mark.parametrize(
+    "status", [s for s in NumericStatus if s is not NumericStatus.CONTRADICTED]
+)
 @pytest.mark.parametrize("label", [R, N])
 def test_numeric_gate_leaves_other_labels_alone(status: NumericStatus, label: Label) -> None:
     verdict = _pv(label, 0.65)
-    gated = numeric_gate(verdict, NumericCheck(status=status))
-    assert gated == verdict
-    assert gated.label is label
-    assert gated.confidence == pytest.approx(0.65)
+    assert numeric_gate(verdict, NumericCheck(status=status)) == verdict
+
+
+def test_contradicted_numbers_refute_whatever_the_nli_said() -> None:
+    contradicted = NumericCheck(status=NumericStatus.CONTRADICTED)
+    refuted = _pv(R, 0.65)
+    assert numeric_gate(refuted, contradicted) == refuted
+    # "XLM-R improves Urdu by 20.1%" where the abstract says 11.4: the NLI saw no support
+    gated = numeric_gate(_pv(N, 0.9), contradicted)
+    assert (gated.label, gated.confidence) == (R, pytest.approx(0.5))
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,8 +10,6 @@ import pytest
 
 from synth.errors import SynthError
 from synth.verify.calibration import (
-    apply_isotonic,
-    fit_isotonic,
     fit_temperature,
     nll,
     softmax,
@@ -187,28 +185,3 @@ def test_all_wrong_data_runs_to_the_high_bound() -> None:
 def test_fit_rejects_bad_shapes(logits: object, labels: list[int]) -> None:
     with pytest.raises(SynthError):
         fit_temperature(logits, labels)  # type: ignore[arg-type]
-
-
-# ---------------------------------------------------------------------------------------
-# isotonic regression (verdict calibration)
-
-
-def test_fit_isotonic_pools_adjacent_violators() -> None:
-    # outcomes 0, 1, 0, 1 at 0.1..0.4: the middle pair violates order and pools to 0.5
-    xs, ys = fit_isotonic([0.4, 0.1, 0.3, 0.2], [1, 0, 0, 1])
-    assert xs == pytest.approx([0.1, 0.2, 0.3, 0.4])
-    assert ys == pytest.approx([0.0, 0.5, 0.5, 1.0])
-
-
-def test_fit_isotonic_is_monotone_and_applies_by_interpolation() -> None:
-    # all-correct above 0.6, all-wrong below: a step from 0 to 1 between 0.5 and 0.7
-    fitted = fit_isotonic([0.3, 0.5, 0.7, 0.9], [False, False, True, True])
-    assert apply_isotonic(0.5, fitted) == pytest.approx(0.0)
-    assert apply_isotonic(0.6, fitted) == pytest.approx(0.5)  # halfway between breakpoints
-    assert apply_isotonic(0.99, fitted) == pytest.approx(1.0)  # flat beyond the last
-    assert fitted[1] == sorted(fitted[1])
-
-
-def test_fit_isotonic_bad_input() -> None:
-    with pytest.raises(SynthError, match="one outcome per confidence"):
-        fit_isotonic([0.5], [True, False])

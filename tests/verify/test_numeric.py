@@ -339,6 +339,55 @@ def test_evidence_may_be_one_string() -> None:
 
 
 def test_check_is_the_record_verdicts_carry() -> None:
-    check = check_numbers(CLAIM, ["by 3.1 points"])
+    check = check_numbers(CLAIM, ["XLM-R Large gains 3.1 points on XTREME"])
     assert isinstance(check, TypesNumericCheck)
     assert check.model_dump(mode="json")["status"] == "contradicted"
+
+
+PHANG = (
+    "Using our best intermediate-task models for each target task, we obtain a 5.4 point "
+    "improvement over XLM-R Large on the XTREME benchmark, setting the state of the art."
+)
+XLMR = (
+    "XLM-R significantly outperforms multilingual BERT (mBERT) on a variety of cross-lingual "
+    "benchmarks, including +14.6% average accuracy on XNLI, +13% average F1 score on MLQA, "
+    "and +2.4% F1 score on NER. XLM-R performs particularly well on low-resource languages, "
+    "improving 15.7% in XNLI accuracy for Swahili and 11.4% for Urdu over previous XLM models."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "evidence", "status", "conflicting"),
+    [
+        # another quantity (the best models, not multi-task training): no refutation
+        ("Multi-task training improves by 8.7 points.", PHANG, "missing", ()),
+        # the same result with another value: refuted
+        ("Intermediate-task training improves XLM-R Large by 8.2 points on XTREME.", PHANG,
+         "contradicted", ("5.4 point",)),
+        ("Intermediate-task training improves XLM-R Large by 5.4 points on XTREME.", PHANG,
+         "consistent", ()),
+        # two numbers in one sentence: each goes with the words nearest to it
+        ("XLM-R improves Urdu by 20.1%.", XLMR, "contradicted", ("11.4%",)),
+        ("XLM-R improves Urdu by 15.7%.", XLMR, "contradicted", ("11.4%",)),
+        ("XLM-R improves XNLI accuracy for Swahili by 25.3%.", XLMR, "contradicted", ("15.7%",)),
+        ("XLM-R improves Urdu by 11.4%.", XLMR, "consistent", ()),
+        ("XLM-R outperforms multilingual BERT by 14.6% average accuracy on XNLI.", XLMR,
+         "consistent", ()),
+        # a sentence about something else says nothing about this quantity
+        ("XLM-R improves Urdu by 20.1%.", "The model gains 3% on German.", "missing", ()),
+    ],
+)  # fmt: skip
+def test_quantities_are_compared_only_about_the_same_subject(
+    claim: str, evidence: str, status: str, conflicting: tuple[str, ...]
+) -> None:
+    check = check_numbers(claim, [evidence])
+    assert (check.status, check.conflicting) == (NumericStatus(status), conflicting)
+
+
+def test_subject_words_leave_out_change_and_measure_words() -> None:
+    from synth.verify.numeric import subject_words
+
+    assert subject_words("Intermediate-task training improves XLM-R by 8.2 points") == {
+        "intermediate-task", "train", "xlm-r"
+    }  # fmt: skip
+    assert subject_words("3x faster at 72% [12], Table 3") == set()

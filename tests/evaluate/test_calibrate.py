@@ -1,0 +1,226 @@
+"""Calibration rows and the verdict head fitted on them: rows from the SciFact fixture (its
+cited papers and the corpus setting) and from paired evidence, with fakes whose every score
+is known; the head's per-data-set weighting and the numeric floor checked by hand."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from conftest import FIXTURES
+from fakes import HashingEmbedder, PhraseScorer, Recorder
+
+from synth.check import Checker
+from synth.errors import SynthError
+from synth.evaluate.calibrate import (
+    Rows,
+    bm25_papers,
+    fit_verdict_head,
+    numeric_refutation_precision,
+    pair_rows,
+    scifact_rows,
+)
+from synth.parsing.chunk import chunk_page
+from synth.parsing.structure import sentences_page
+from synth.retrieval.search import Retriever
+from synth.settings import Settings
+from synth.sources.scifact import SciFactClaim, read_claims
+from synth.store import Store
+from synth.types import Paper, SourceKind, content_id
+from synth.verify.datasets import Pair
+
+S, R, N = 0, 1, 2  # indices into ORDER: SUPPORTED, REFUTED, NOT_ENOUGH_INFO
+RULES = {
+    "Sleep onset came 12|warm bath": (0.9, 0.05, 0.05),
+    "Afternoon coffee lowered|Afternoon coffee improves": (0.1, 0.1, 0.8),
+    "Warm baths shorten": (0.9, 0.05, 0.05),
+    "Cloth masks leak": (0.1, 0.2, 0.7),
+}
+
+
+@pytest.fixture
+def store(scifact_store: Store) -> Store:
+    return scifact_store
+
+
+def checker(store: Store) -> Checker:
+    settings = Settings()
+    return Checker(store, Retriever(store, HashingEmbedder(), settings), PhraseScorer(RULES),
+                   settings)  # fmt: skip
+
+
+def logit(p: float) -> float:
+    return math.log(p / (1 - p))
+
+
+def test_rows_extend_appends_in_order() -> None:
+    rows = Rows([{"entail": 1.0}], [S], ["scifact"])
+    other = Rows([{"entail": 2.0}, {"entail": 3.0}], [N, R], ["healthver", "healthver"])
+    rows.extend(other)
+    rows.extend(Rows())
+    assert rows == Rows(
+        [{"entail": 1.0}, {"entail": 2.0}, {"entail": 3.0}],
+        [S, N, R],
+        ["scifact", "healthver", "healthver"],
+    )
+    assert other.labels == [N, R]  # the rows added are left as they were
+
+
+# --- BM25 candidates ----------------------------------------------------------------------
+
+
+def test_bm25_papers_are_distinct_in_ranking_order() -> None:
+    settings = Settings()
+    papers = {
+        # four sentences: two passages, both about zebras grazing
+        "zebras": ["Zebras graze at dawn.", "Zebras graze in herds.", "Zebras graze fast.",
+                   "Zebras graze on grass."],
+        "savanna": ["The savanna is home to many animals, lions, elephants, giraffes and "
+                    "antelopes, and zebras among them, which researchers counted by plane."],
+        "lions": ["Lions hunt at night."],
+    }  # fmt: skip
+    with Store(settings.db_path) as store:
+        for key, sentences in papers.items():
+            page = sentences_page(sentences)
+            paper = Paper(id=content_id("p", key), paper_id=key, source=SourceKind.JSONL,
+                          title=key.title(), pages=1)  # fmt: skip
+            store.add(paper, [page], chunk_page(page, key, settings.chunk), replace=False)
+        ranked = [store.found([k])[k].passage.paper_id for k, _ in store.bm25("Zebras graze", 9)]
+        assert ranked == ["zebras", "zebras", "savanna"]  # the zebras paper twice
+        assert bm25_papers(store, "Zebras graze") == ["zebras", "savanna"]
+        assert bm25_papers(store, "Zebras graze", count=1) == ["zebras"]
+        assert bm25_papers(store, "Penguins swim") == []
+        assert bm25_papers(store, "?!") == []  # no word to search for
+
+
+def test_bm25_papers_on_the_scifact_fixture(store: Store) -> None:
+    claim = "A warm bath before bed brings sleep onset 12 minutes earlier."
+    assert bm25_papers(store, claim) == ["201", "206", "203"]
+    assert bm25_papers(store, claim, count=2) == ["201", "206"]
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+
+def test_scifact_rows_for_the_cited_papers_and_the_corpus(store: Store) -> None:
+    claims = read_claims(FIXTURES / "scifact" / "claims.jsonl")[:2]
+    sink = Recorder()
+    rows = scifact_rows(checker(store), claims, "scifact", sink)
+    # claim 1: cited 201 (SUPPORT); BM25 201, 206, 203. Claim 2: cited 202 (CONTRADICT);
+    # BM25 202, 203. A paper that is not gold evidence is NOT_ENOUGH_INFO.
+    assert rows.labels == [S, S, N, N, R, R, N]
+    assert [row["rank"] for row in rows.features] == [0, 0, 1, 2, 0, 0, 1]
+    assert rows.sources == ["scifact"] * 7
+    cited = rows.features[0]
+    assert cited["entail"] == pytest.approx(logit(0.9))
+    assert cited["contradict"] == pytest.approx(logit(0.05))
+    assert cited["passage_entail"] == cited["entail"]  # no feature asked for whole passages
+    assert cited["numbers_consistent"] == 1.0  # "12 minutes" on both sides
+    assert rows.features[4]["contradict"] == pytest.approx(logit(0.8))
+    assert rows.features[2]["entail"] == pytest.approx(logit(0.05))  # 206: neutral
+    assert rows.features[2]["numbers_missing"] == 1.0  # 206 states 9 minutes, not 12
+    assert sink.updates == [("calibrating on scifact", 1, 2), ("calibrating on scifact", 2, 2)]
+
+
+def test_scifact_rows_skip_cited_papers_not_in_the_corpus(store: Store) -> None:
+    claims = [
+        # 999 is not stored: only 202 is judged as cited, then BM25's 202 and 204
+        SciFactClaim("a", "Evening coffee harms memory.", {}, ("999", "202")),
+        # nothing stored is cited and BM25 finds no word of it: no rows
+        SciFactClaim("b", "Penguins swim beneath Antarctic ice.", {}, ("999",)),
+    ]
+    rows = scifact_rows(checker(store), claims, "citint")
+    assert rows.labels == [N, N, N]
+    assert [row["rank"] for row in rows.features] == [0, 0, 1]
+    assert rows.sources == ["citint"] * 3
+
+
+def test_pair_rows_one_row_a_pair_labelled_by_the_pair(store: Store) -> None:
+    pairs = [
+        Pair("We asked 40 volunteers. Warm baths shorten sleep onset.",
+             "Warm baths help people fall asleep.", 0),  # Supports
+        Pair("Quiet music had no measurable effect.", "Music speeds up reading.", 1),  # Neutral
+        # four sentences, two passages of one evidence text: still one row
+        Pair("Masks filter droplets. Fit matters. Fabric matters less. Cloth masks leak.",
+             "Cloth masks stop the spread.", 2),  # Refutes
+        Pair("", "An empty evidence text gives no row.", 0),
+    ]  # fmt: skip
+    sink = Recorder()
+    rows = pair_rows(checker(store), pairs, "healthver", sink)
+    assert rows.labels == [S, N, R]
+    assert rows.sources == ["healthver"] * 3
+    entail = [row["entail"] for row in rows.features]
+    contradict = [row["contradict"] for row in rows.features]
+    assert entail == pytest.approx([logit(0.9), logit(0.05), logit(0.1)])
+    assert contradict == pytest.approx([logit(0.05), logit(0.05), logit(0.7)])
+    assert all(row["rank"] == 0.0 and row["relevance"] == 0.0 for row in rows.features)
+    assert sink.updates == [("calibrating on healthver", n, 4) for n in range(1, 5)]
+
+
+# --- the head -----------------------------------------------------------------------------
+
+
+def test_fitting_without_rows_is_a_synth_error() -> None:
+    with pytest.raises(SynthError, match="no calibration verdicts"):
+        fit_verdict_head(Rows(), ["entail"])
+
+
+def _rows(labels_by_source: dict[str, list[int]]) -> Rows:
+    rows = Rows()
+    for source, labels in labels_by_source.items():
+        rows.extend(Rows([{"rank": 0.0} for _ in labels], list(labels), [source] * len(labels)))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        # one data set: the class shares, 2/10, 2/10, 6/10
+        ({"all": [S, R, N, N, N, N, N, N, S, R]}, (0.2, 0.2, 0.6)),
+        # two data sets of 2 and 8 rows weigh 5 each: rows 2.5 and 0.625;
+        # S = R = 2.5 + 0.625 = 3.125, N = 6 x 0.625 = 3.75, out of 10
+        ({"small": [S, R], "large": [N, N, N, N, N, N, S, R]}, (0.3125, 0.3125, 0.375)),
+    ],
+)
+def test_each_data_set_weighs_the_same(
+    sources: dict[str, list[int]], expected: tuple[float, float, float]
+) -> None:
+    # a feature that is always 0 leaves the biases alone to fit the weighted class shares
+    head = fit_verdict_head(_rows(sources), ["rank"])
+    assert head.features == ("rank",)
+    assert tuple(head.probabilities([[0.0]])[0]) == pytest.approx(expected, abs=1e-4)
+
+
+def test_the_head_reads_the_named_features() -> None:
+    # rows carry every feature; the head is fitted on the two it is given, in that order
+    points = [((3.0, -3.0), S), ((2.0, -2.5), S), ((-3.0, 3.0), R), ((-2.5, 2.0), R),
+              ((-3.0, -3.0), N), ((-2.0, -2.5), N)]  # fmt: skip
+    rows = Rows(
+        [{"entail": e, "contradict": c, "rank": 7.0} for (e, c), _ in points],
+        [label for _, label in points],
+        ["scifact"] * len(points),
+    )
+    head = fit_verdict_head(rows, ["entail", "contradict"], l2=0.1)
+    assert head.features == ("entail", "contradict")
+    probs = head.probabilities([p for p, _ in points])
+    assert list(np.argmax(probs, axis=1)) == [label for _, label in points]
+
+
+# --- the numeric floor --------------------------------------------------------------------
+
+
+def test_numeric_refutation_precision() -> None:
+    flags = [(1.0, R), (1.0, R), (1.0, N), (0.0, S), (0.0, R)]
+    rows = Rows([{"numbers_contradicted": f} for f, _ in flags], [label for _, label in flags],
+                ["scifact"] * len(flags))  # fmt: skip
+    # three papers with contradicted numbers, two of them gold REFUTED evidence
+    assert numeric_refutation_precision(rows) == pytest.approx(2 / 3)
+    rows.extend(Rows([{"numbers_contradicted": 1.0}], [S], ["healthver"]))
+    assert numeric_refutation_precision(rows) == 0.5  # 2 of 4
+
+
+def test_numeric_refutation_precision_is_a_half_without_contradicted_numbers() -> None:
+    assert numeric_refutation_precision(Rows()) == 0.5
+    rows = Rows([{"numbers_contradicted": 0.0}] * 3, [R, R, R], ["scifact"] * 3)
+    assert numeric_refutation_precision(rows) == 0.5

@@ -1,0 +1,168 @@
+"""The verdict head: multinomial logistic regression fitted by Newton's method, checked on
+hand-made arrays (a separable toy problem, constant features, weighted rows) and through
+its JSON form."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from synth.errors import SynthError
+from synth.verify.head import CLASSES, Head, fit_head, logit
+
+FEATURES = ("entail", "contradict")
+
+
+def _clusters(per_class: int = 40, seed: int = 0) -> tuple[np.ndarray, list[int]]:
+    """Three well-separated clusters in two dimensions, one per class."""
+    rng = np.random.default_rng(seed)
+    centres = np.array([[3.0, 0.0], [0.0, 3.0], [-3.0, -3.0]])
+    x = np.vstack([c + rng.normal(0.0, 0.5, size=(per_class, 2)) for c in centres])
+    y = [k for k in range(3) for _ in range(per_class)]
+    return x, y
+
+
+def test_classes() -> None:
+    assert CLASSES == ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO")
+
+
+def test_separable_problem_is_fitted() -> None:
+    x, y = _clusters()
+    head = fit_head(x, y, FEATURES)
+    assert head.features == FEATURES
+    assert len(head.weights) == 3 and all(len(row) == 3 for row in head.weights)
+    accuracy = float(np.mean(head.probabilities(x).argmax(axis=1) == np.array(y)))
+    assert accuracy > 0.95
+    # and on fresh points from the same clusters
+    fresh_x, fresh_y = _clusters(seed=1)
+    assert float(np.mean(head.probabilities(fresh_x).argmax(axis=1) == fresh_y)) > 0.95
+
+
+def test_probabilities_are_distributions() -> None:
+    x, y = _clusters()
+    head = fit_head(x, y, FEATURES)
+    probs = head.probabilities(np.vstack([x, [[100.0, -100.0], [0.0, 0.0]]]))
+    assert probs.shape == (len(x) + 2, 3)
+    assert np.all(probs >= 0.0) and np.all(probs <= 1.0)
+    assert np.allclose(probs.sum(axis=1), 1.0)
+    one = head.probabilities([0.5, 0.5])  # a single row may be given flat
+    assert one.shape == (1, 3) and one.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("value", [0.0, 1.0, 2.5])
+def test_constant_feature_gives_the_class_frequencies(value: float) -> None:
+    y = [0] * 50 + [1] * 30 + [2] * 20
+    x = np.full((len(y), 1), value)
+    head = fit_head(x, y, ["constant"])
+    assert head.probabilities([[value]])[0] == pytest.approx([0.5, 0.3, 0.2], abs=1e-3)
+
+
+def test_sample_weights_act_like_duplicated_rows() -> None:
+    x, y = _clusters(per_class=8)
+    x = x + np.random.default_rng(2).normal(0.0, 2.0, size=x.shape)  # overlapping classes
+    weights = [3.0, 2.0] + [1.0] * (len(y) - 2)
+    weighted = fit_head(x, y, FEATURES, weights=weights)
+    duplicated = fit_head(np.vstack([x, x[[0, 0, 1]]]), [*y, y[0], y[0], y[1]], FEATURES)
+    assert np.allclose(weighted.weights, duplicated.weights, atol=1e-6)
+    assert not np.allclose(weighted.weights, fit_head(x, y, FEATURES).weights, atol=1e-3)
+
+
+def test_stronger_penalty_shrinks_the_weights() -> None:
+    x, y = _clusters()
+    loose = np.abs(np.array(fit_head(x, y, FEATURES, l2=0.1).weights)[:, :-1]).sum()
+    tight = np.abs(np.array(fit_head(x, y, FEATURES, l2=100.0).weights)[:, :-1]).sum()
+    assert tight < loose
+
+
+def test_json_round_trip() -> None:
+    x, y = _clusters()
+    head = fit_head(x, y, FEATURES)
+    data = json.loads(json.dumps(head.as_json()))
+    assert data["features"] == list(FEATURES)
+    again = Head.from_json(data)
+    assert again == head
+    assert np.array_equal(again.probabilities(x), head.probabilities(x))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        [],
+        "head",
+        {},
+        {"features": ["a"]},
+        {"weights": [[0.0, 0.0]] * 3},
+        {"features": ["a"], "weights": None},
+        {"features": ["a"], "weights": [[0.0, "x"]] * 3},
+        {"features": ["a"], "weights": [0.0, 1.0, 2.0]},
+        {"features": 3, "weights": [[0.0, 0.0]] * 3},
+    ],
+)
+def test_malformed_json(data: object) -> None:
+    with pytest.raises(SynthError, match="verdict head is malformed"):
+        Head.from_json(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"features": ["a"], "weights": [[0.0, 0.0]] * 2},  # two classes
+        {"features": ["a"], "weights": [[0.0, 0.0]] * 4},
+        {"features": ["a"], "weights": [[0.0]] * 3},  # no bias
+        {"features": ["a"], "weights": [[0.0, 0.0, 0.0]] * 3},
+        {"features": ["a"], "weights": [[0.0, 0.0], [0.0, 0.0], [0.0]]},
+    ],
+)
+def test_json_of_the_wrong_shape(data: object) -> None:
+    with pytest.raises(SynthError, match="wrong shape"):
+        Head.from_json(data)
+
+
+@pytest.mark.parametrize("columns", [1, 3])
+def test_probabilities_with_the_wrong_feature_count(columns: int) -> None:
+    head = Head(FEATURES, ((0.0, 0.0, 0.0),) * 3)
+    with pytest.raises(SynthError, match=f"expects 2 features, got {columns}"):
+        head.probabilities(np.zeros((4, columns)))
+
+
+@pytest.mark.parametrize("labels", [[0, 1, 3], [-1, 0, 1], [0, 1, 7]])
+def test_fit_rejects_labels_outside_the_classes(labels: list[int]) -> None:
+    with pytest.raises(SynthError, match="outside the three classes"):
+        fit_head(np.zeros((3, 2)), labels, FEATURES)
+
+
+@pytest.mark.parametrize(
+    ("x", "y", "features"),
+    [
+        (np.zeros((3, 2)), [0, 1], FEATURES),  # a label short
+        (np.zeros((2, 2)), [0, 1, 2], FEATURES),  # a row short
+        (np.zeros((3, 2)), [0, 1, 2], ("only",)),  # a feature name short
+        (np.zeros((0, 2)), [], FEATURES),  # nothing to fit
+        ([], [], FEATURES),
+    ],
+)
+def test_fit_rejects_mismatched_input(x: object, y: list[int], features: tuple[str, ...]) -> None:
+    with pytest.raises(SynthError, match="one label per feature row"):
+        fit_head(x, y, features)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("weights", [[1.0, 2.0], [2.0]])
+def test_fit_rejects_weights_of_the_wrong_length(weights: list[float]) -> None:
+    with pytest.raises(SynthError, match="one weight per row"):
+        fit_head(np.zeros((3, 2)), [0, 1, 2], FEATURES, weights=weights)
+
+
+def test_logit() -> None:
+    assert logit(0.5) == pytest.approx(0.0)
+    assert logit(0.9) == pytest.approx(math.log(9))
+    assert logit(0.1) == pytest.approx(-math.log(9))
+    edge = math.log((1 - 1e-4) / 1e-4)
+    assert logit(1.0) == pytest.approx(edge) and logit(2.0) == pytest.approx(edge)
+    assert logit(0.0) == pytest.approx(-edge) and logit(-1.0) == pytest.approx(-edge)
+    values = logit([[0.5, 0.9], [0.1, 1.0]])
+    assert values.shape == (2, 2) and values.dtype == np.float64
+    assert np.all(np.isfinite(values))

@@ -21,7 +21,14 @@ from synth.retrieval.search import Hit, Retriever
 from synth.settings import Settings
 from synth.store import Store
 from synth.types import Claim, Evidence, Label, NumericCheck, Paper, PaperVerdict, Verdict
-from synth.verify.aggregate import FloatArray, PaperScores, best_first, claim_verdict, decide
+from synth.verify.aggregate import (
+    FloatArray,
+    Gates,
+    PaperScores,
+    best_first,
+    claim_verdict,
+    decide,
+)
 from synth.verify.head import Head
 from synth.verify.nli import NLIScorer, premise_text
 from synth.verify.numeric import check_numbers
@@ -33,14 +40,14 @@ _EMPTY = np.zeros((0, 3))
 class Checker:
     def __init__(
         self, store: Store, retriever: Retriever, scorer: NLIScorer, settings: Settings,
-        head: Head | None = None, numeric_floor: float = 0.5, features: Sequence[str] = (),
+        head: Head | None = None, gates: Gates | None = None, features: Sequence[str] = (),
     ) -> None:  # fmt: skip
         self.store = store
         self.retriever = retriever
         self.scorer = scorer
         self.settings = settings
         self.head = head  # None: the threshold rule decides
-        self.numeric_floor = numeric_floor  # least confidence of a numeric refutation
+        self.gates = gates or Gates()  # what overrides the head (numbers, relevance)
         # features to compute beyond the head's: a head's calibration asks for all of its own
         self.features = tuple(features)
         self.settings_hash = settings.retrieval_hash()
@@ -70,7 +77,7 @@ class Checker:
         """Score the retrieved passages and turn them into a verdict."""
         evidence, scores = self.assess(claim, hits)
         threshold = self.settings.verify.threshold
-        papers = [decide(s, self.head, threshold, self.numeric_floor) for s in scores]
+        papers = [decide(s, self.head, threshold, self.gates) for s in scores]
         label, confidence, conflict = claim_verdict(papers)
         return Verdict(
             claim=claim, label=label, confidence=confidence, conflict=conflict,
@@ -190,8 +197,8 @@ def configured_checker(
         CrossEncoderReranker(settings.retrieve.reranker) if settings.retrieve.reranker else None
     )
     retriever = Retriever(store, embedder, settings, reranker, progress)
-    head, floor = scorer.verdict_head()
-    return Checker(store, retriever, scorer, settings, head, floor)
+    head, gates = scorer.verdict_head()
+    return Checker(store, retriever, scorer, settings, head, gates)
 
 
 def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from synth.evaluate.calibrate import (
     fit_verdict_head,
     numeric_refutation_precision,
     pair_rows,
+    relevance_gate,
     scifact_rows,
 )
 from synth.evaluate.scifact import corpus_checker
@@ -90,14 +91,22 @@ def fitted_head(
     """The verdict head fitted for ``model`` on the calibration claims, as metadata."""
     started = time.monotonic()
     rows = calibration_rows(model, data, settings, seed, progress, features)
+    return {"verdict_head": {**head_metadata(rows, features),
+                             "seconds": round(time.monotonic() - started, 1)}}  # fmt: skip
+
+
+def head_metadata(rows: Rows, features: Sequence[str] = HEAD_FEATURES) -> dict[str, Any]:
+    """The verdict head and its gates fitted on calibration rows, as metadata."""
     head = fit_verdict_head(rows, features)
-    return {"verdict_head": {
+    min_relevance, off_topic = relevance_gate(rows)
+    return {
         **head.as_json(),
         "numeric_floor": numeric_refutation_precision(rows),
+        "min_relevance": min_relevance,
+        "off_topic": off_topic,
         "rows": len(rows.labels),
         "fitted_on": sorted(set(rows.sources)),
-        "seconds": round(time.monotonic() - started, 1),
-    }}  # fmt: skip
+    }
 
 
 def build_default(

@@ -8,7 +8,7 @@ its cited papers (``synth check --paper``) and against the corpus. For the corpu
 the candidates are the three papers BM25 ranks first, searched like named papers: so only
 their passages are embedded, and a build does not embed whole corpora (which would take
 longer than the training). Then a multinomial logistic regression is fitted on the rows,
-each data set weighted equally."""
+each label weighted equally."""
 
 from __future__ import annotations
 
@@ -100,12 +100,13 @@ def pair_rows(
 
 
 def fit_verdict_head(rows: Rows, features: Sequence[str], l2: float = 1.0) -> Head:
-    """The head fitted on every row, each data set weighing as much as the others."""
+    """The head fitted on every row, each label weighing as much as the others (refuting
+    evidence is scarce: unweighted, the head would almost never say REFUTED)."""
     if not rows.labels:
         raise SynthError("no calibration verdicts to fit the head on",
                          "give the shared data folder with SciFact and the claim sets")  # fmt: skip
-    counts = {s: rows.sources.count(s) for s in set(rows.sources)}
-    weights = [len(rows.labels) / (len(counts) * counts[s]) for s in rows.sources]
+    counts = {label: rows.labels.count(label) for label in set(rows.labels)}
+    weights = [len(rows.labels) / (len(counts) * counts[label]) for label in rows.labels]
     x = [[row[name] for name in features] for row in rows.features]
     return fit_head(x, rows.labels, features, l2=l2, weights=weights)
 
@@ -118,3 +119,24 @@ def numeric_refutation_precision(rows: Rows) -> float:
     if not hits:
         return 0.5
     return float(np.mean([ORDER[label] is Label.REFUTED for label in hits]))
+
+
+RELEVANCE_RECALL = 0.95  # share of gold evidence papers the relevance gate must let through
+
+
+def relevance_gate(rows: Rows, recall: float = RELEVANCE_RECALL) -> tuple[float, float]:
+    """(min_relevance, off_topic) for :class:`synth.verify.aggregate.Gates`: the relevance
+    below which only ``1 - recall`` of the gold SUPPORTED / REFUTED papers lie, and how often
+    the papers below it were not gold evidence (rows of unknown relevance, 0, left out).
+    (0, 1) when no row has a known relevance."""
+    pairs = zip(rows.features, rows.labels, strict=True)
+    known = [(row["relevance"], label) for row, label in pairs if row["relevance"] > 0]
+    gold = [r for r, label in known if ORDER[label] is not Label.NOT_ENOUGH_INFO]
+    if not gold:
+        return 0.0, 1.0
+    floor = float(np.quantile(gold, 1.0 - recall))
+    below = [label for r, label in known if r < floor]
+    off_topic = (
+        float(np.mean([ORDER[label] is Label.NOT_ENOUGH_INFO for label in below])) if below else 1.0
+    )
+    return floor, off_topic

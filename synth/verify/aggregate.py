@@ -96,15 +96,43 @@ def numbers_decide(probs: FloatArray, numeric: NumericCheck, floor: float) -> Fl
     return np.asarray(probs, dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class Gates:
+    """What overrides a verdict head, fitted with it on the calibration claims.
+
+    ``numeric_floor``: the least confidence of a numeric refutation (how often evidence
+    contradicting the claim's number was gold REFUTED evidence). ``min_relevance``: a paper
+    whose best passage is less similar to the claim (embedding cosine) is not about it and
+    has NOT_ENOUGH_INFO, as surely as ``off_topic`` (how often such papers were not gold
+    evidence); 0 turns the gate off."""
+
+    numeric_floor: float = 0.5
+    min_relevance: float = 0.0
+    off_topic: float = 1.0
+
+
+def relevance_gate(probs: FloatArray, relevance: float, gates: Gates) -> FloatArray:
+    """NOT_ENOUGH_INFO, ``gates.off_topic`` sure, for a paper below ``gates.min_relevance``
+    (a relevance of 0 is unknown: evidence given as text, no embedding)."""
+    if not 0.0 < relevance < gates.min_relevance:
+        return probs
+    s, r, _ = (float(v) for v in probs)
+    rest = 1.0 - gates.off_topic
+    return np.array([rest * s / (s + r or 1.0), rest * r / (s + r or 1.0), gates.off_topic])
+
+
 def decide(
-    scores: PaperScores, head: Head | None, threshold: float, numeric_floor: float = 0.5
+    scores: PaperScores, head: Head | None, threshold: float, gates: Gates | None = None
 ) -> PaperVerdict:
     """One paper's verdict: the head's most likely label (or the threshold rule without a
-    head), after the numbers' last word. With a head, the confidence is the label's
-    probability, at least a third: a label is never less likely than another."""
+    head), after the numbers' last word, unless the paper is not about the claim. With a
+    head, the confidence is the label's probability, at least a third: a label is never
+    less likely than another."""
     if head is None:
         return numeric_gate(rule_verdict(scores, threshold), scores.numeric)
-    probs = numbers_decide(head_probabilities(scores, head), scores.numeric, numeric_floor)
+    gates = gates or Gates()
+    probs = numbers_decide(head_probabilities(scores, head), scores.numeric, gates.numeric_floor)
+    probs = relevance_gate(probs, scores.relevance, gates)
     best = int(np.argmax(probs))
     return PaperVerdict(
         paper_id=scores.paper_id, title=scores.title, label=ORDER[best],

@@ -87,7 +87,11 @@ def render_card(meta: dict[str, Any]) -> str:
             f"Fitted in {float(head.get('seconds', 0)) / 60:.0f} min on {head.get('rows')} "
             "paper verdicts of held-out calibration claims "
             f"({', '.join(head.get('fitted_on', []))}); features: "
-            f"{', '.join(head.get('features', []))}.",
+            f"{', '.join(head.get('features', []))}. Gates fitted with it: a paper whose best "
+            f"passage has an embedding cosine below {float(head.get('min_relevance', 0)):.3f} "
+            "with the claim is not about it (NOT_ENOUGH_INFO at "
+            f"{float(head.get('off_topic', 1)):.2f}); a numeric refutation is at least "
+            f"{float(head.get('numeric_floor', 0.5)):.2f} sure.",
             "",
             "Verdict-level figures on the held-out test claims, and every variant tried, are in "
             'the README\'s "Where we stand" and `reports/verifier/experiments.md`.',

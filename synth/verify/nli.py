@@ -17,7 +17,7 @@ import numpy as np
 
 from synth.errors import SynthError
 from synth.models import check_files, load_error, quiet_transformers, resolve_model
-from synth.verify.aggregate import FEATURES
+from synth.verify.aggregate import FEATURES, Gates
 from synth.verify.calibration import FloatArray, softmax
 from synth.verify.head import Head
 
@@ -116,13 +116,13 @@ class HFNLIScorer(NLIScorer):
         self.temperature = float(self.metadata.get("temperature", 1.0))
         self._loaded: tuple[Any, Any, list[int]] | None = None
 
-    def verdict_head(self) -> tuple[Head | None, float]:
+    def verdict_head(self) -> tuple[Head | None, Gates]:
         """The verdict head fitted for this model (None for a model synth did not build
-        and calibrate) and the least confidence of a numeric refutation. A head asking for
-        features this synth does not compute is refused, naming what was expected."""
+        and calibrate) and the gates fitted with it. A head asking for features this synth
+        does not compute is refused, naming what was expected."""
         fitted = self.metadata.get("verdict_head")
         if not fitted:
-            return None, 0.5
+            return None, Gates()
         head = Head.from_json(fitted)
         unknown = [name for name in head.features if name not in FEATURES]
         if unknown:
@@ -131,7 +131,12 @@ class HFNLIScorer(NLIScorer):
                 f"({', '.join(unknown)}; expected some of {', '.join(FEATURES)})",
                 "rebuild the model with this synth (synth models build) or use another one",
             )
-        return head, float(fitted.get("numeric_floor", 0.5))
+        gates = Gates(
+            numeric_floor=float(fitted.get("numeric_floor", 0.5)),
+            min_relevance=float(fitted.get("min_relevance", 0.0)),
+            off_topic=float(fitted.get("off_topic", 1.0)),
+        )
+        return head, gates
 
     def _load(self) -> tuple[Any, Any, list[int]]:
         if self._loaded is None:

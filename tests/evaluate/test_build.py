@@ -42,9 +42,10 @@ def test_the_default_build_fits_a_verdict_head_the_checker_loads(
     assert 0.0 <= head["numeric_floor"] <= 1.0
     saved = json.loads((settings.models_dir / "tiny" / METADATA).read_text())
     assert saved["verdict_head"] == head
-    loaded, floor = HFNLIScorer("tiny", settings.models_dir).verdict_head()
+    loaded, gates = HFNLIScorer("tiny", settings.models_dir).verdict_head()
     assert loaded is not None and list(loaded.features) == list(HEAD_FEATURES)
-    assert floor == head["numeric_floor"]
+    assert gates.numeric_floor == head["numeric_floor"]
+    assert (gates.min_relevance, gates.off_topic) == (head["min_relevance"], head["off_topic"])
 
 
 def test_the_default_build_needs_the_data_folder(tiny_model: Path) -> None:

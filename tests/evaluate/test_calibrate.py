@@ -19,6 +19,7 @@ from synth.evaluate.calibrate import (
     fit_verdict_head,
     numeric_refutation_precision,
     pair_rows,
+    relevance_gate,
     scifact_rows,
 )
 from synth.parsing.chunk import chunk_page
@@ -174,22 +175,18 @@ def _rows(labels_by_source: dict[str, list[int]]) -> Rows:
 
 
 @pytest.mark.parametrize(
-    ("sources", "expected"),
+    "sources",
     [
-        # one data set: the class shares, 2/10, 2/10, 6/10
-        ({"all": [S, R, N, N, N, N, N, N, S, R]}, (0.2, 0.2, 0.6)),
-        # two data sets of 2 and 8 rows weigh 5 each: rows 2.5 and 0.625;
-        # S = R = 2.5 + 0.625 = 3.125, N = 6 x 0.625 = 3.75, out of 10
-        ({"small": [S, R], "large": [N, N, N, N, N, N, S, R]}, (0.3125, 0.3125, 0.375)),
+        {"all": [S, R, N, N, N, N, N, N, S, R]},  # shares 2/10, 2/10, 6/10
+        {"small": [S, R], "large": [N, N, N, N, N, N, N, S]},  # 2, 1 and 7 rows of 10
     ],
 )
-def test_each_data_set_weighs_the_same(
-    sources: dict[str, list[int]], expected: tuple[float, float, float]
-) -> None:
-    # a feature that is always 0 leaves the biases alone to fit the weighted class shares
+def test_each_label_weighs_the_same(sources: dict[str, list[int]]) -> None:
+    # a feature that is always 0 leaves the biases alone to fit the weighted label shares:
+    # each label's rows weigh as much in all, so each label is a third likely
     head = fit_verdict_head(_rows(sources), ["rank"])
     assert head.features == ("rank",)
-    assert tuple(head.probabilities([[0.0]])[0]) == pytest.approx(expected, abs=1e-4)
+    assert tuple(head.probabilities([[0.0]])[0]) == pytest.approx((1 / 3,) * 3, abs=1e-4)
 
 
 def test_the_head_reads_the_named_features() -> None:
@@ -224,3 +221,15 @@ def test_numeric_refutation_precision_is_a_half_without_contradicted_numbers() -
     assert numeric_refutation_precision(Rows()) == 0.5
     rows = Rows([{"numbers_contradicted": 0.0}] * 3, [R, R, R], ["scifact"] * 3)
     assert numeric_refutation_precision(rows) == 0.5
+
+
+def test_the_relevance_gate_lets_through_the_gold_evidence_it_must() -> None:
+    relevance = [0.1, 0.2, 0.6, 0.7, 0.8, 0.05, 0.15, 0.5, 0.0]
+    labels = [S, R, S, R, S, N, N, N, S]  # the last: relevance unknown, left out
+    rows = Rows([{"relevance": r} for r in relevance], labels, ["scifact"] * 9)
+    floor, off_topic = relevance_gate(rows, recall=0.8)
+    # gold relevances 0.1 0.2 0.6 0.7 0.8: the 20% quantile is 0.18
+    assert floor == pytest.approx(0.18)
+    # below it: 0.1 (S), 0.05 (N), 0.15 (N) -> two of three not gold evidence
+    assert off_topic == pytest.approx(2 / 3)
+    assert relevance_gate(Rows([{"relevance": 0.0}], [S], ["healthver"])) == (0.0, 1.0)

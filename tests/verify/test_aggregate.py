@@ -12,6 +12,7 @@ import pytest
 from synth.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict, Passage
 from synth.verify.aggregate import (
     FEATURES,
+    Gates,
     PaperScores,
     best_first,
     claim_verdict,
@@ -19,6 +20,7 @@ from synth.verify.aggregate import (
     numbers_decide,
     numeric_gate,
     paper_features,
+    relevance_gate,
     rule_verdict,
 )
 from synth.verify.head import Head
@@ -177,9 +179,37 @@ def test_numbers_have_the_last_word(
 
 
 def test_a_numeric_refutation_is_refuted_whatever_the_nli_said() -> None:
-    verdict = decide(_scores([(0.1, 0.1)], NumericStatus.CONTRADICTED), HEAD, 0.5, 0.6)
+    verdict = decide(
+        _scores([(0.1, 0.1)], NumericStatus.CONTRADICTED), HEAD, 0.5, Gates(numeric_floor=0.6)
+    )
     assert verdict.label is R
     assert verdict.confidence >= 0.6  # never below the floor, never below a third
+
+
+@pytest.mark.parametrize(
+    ("relevance", "expected"),
+    [
+        (0.10, (0.075, 0.025, 0.9)),  # below the gate: NEI as sure as off-topic papers were
+        (0.30, None),  # at or above: the head decides
+        (0.0, None),  # unknown relevance (evidence given as text): no gate
+    ],
+)
+def test_a_paper_not_about_the_claim_has_not_enough_info(
+    relevance: float, expected: tuple[float, float, float] | None
+) -> None:
+    gates = Gates(min_relevance=0.3, off_topic=0.9)
+    probs = np.array([0.6, 0.2, 0.2])
+    out = relevance_gate(probs, relevance, gates)
+    assert out == pytest.approx(expected if expected is not None else probs)
+
+
+def test_the_relevance_gate_in_a_decision() -> None:
+    scores = _scores([(0.95, 0.01)])
+    on_topic = decide(scores, HEAD, 0.5, Gates(min_relevance=0.3, off_topic=0.8))
+    gated = Gates(min_relevance=scores.relevance + 0.1, off_topic=0.8)
+    off_topic = decide(scores, HEAD, 0.5, gated)
+    assert on_topic.label is S
+    assert (off_topic.label, off_topic.confidence) == (N, pytest.approx(0.8))
 
 
 def test_without_a_head_the_rule_and_the_numeric_gate_decide() -> None:

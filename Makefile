@@ -44,7 +44,7 @@ demo: setup
 	$(BIN)/synth report --from corpus/demo-report.txt
 	$(BIN)/synth audit corpus/demo-report.txt
 
-# Rebuild the default verifier from the shared data (about 55 minutes on 2 CPU cores; see
+# Rebuild the default verifier from the shared data (about 50 minutes on 2 CPU cores; see
 # README), into SYNTH_HOME/models/synth-nli-minilm, where it takes precedence over the
 # shipped one. `make ship-model` then copies it into the package.
 model: setup

@@ -19,10 +19,10 @@ from typing import Any, TypeVar
 from synth.errors import SynthError
 from synth.evaluate.calibrate import (
     Rows,
+    fit_relevance_gate,
     fit_verdict_head,
     numeric_refutation_precision,
     pair_rows,
-    relevance_gate,
     scifact_rows,
 )
 from synth.evaluate.scifact import corpus_checker
@@ -32,9 +32,8 @@ from synth.models import check_files
 from synth.settings import Settings
 from synth.sources.scifact import read_claims
 from synth.verify.card import CARD, render_card
-from synth.verify.datasets import read_healthver
 from synth.verify.nli import METADATA, read_metadata
-from synth.verify.recipe import DataPaths, claim_split
+from synth.verify.recipe import DataPaths, claim_split, healthver_parts
 from synth.verify.train import BuildOptions, build_verifier
 
 T = TypeVar("T")
@@ -79,9 +78,7 @@ def calibration_rows(
             checker.features = tuple(features)
             rows.extend(scifact_rows(checker, claims, source, progress))
             if source == "citint":  # any checker judges given evidence: reuse this one
-                pairs = [p for p in read_healthver(data / "claims/healthver/healthver_dev.csv")
-                         if claim_split("healthver", p.group, seed) == "calib"]  # fmt: skip
-                pairs = _sample(pairs, 2 * CALIB_CLAIMS, seed)
+                pairs = _sample(healthver_parts(data, seed)["calib"], 2 * CALIB_CLAIMS, seed)
                 rows.extend(pair_rows(checker, pairs, "healthver", progress))
     return rows
 
@@ -100,7 +97,7 @@ def fitted_head(
 def head_metadata(rows: Rows, features: Sequence[str] = HEAD_FEATURES) -> dict[str, Any]:
     """The verdict head and its gates fitted on calibration rows, as metadata."""
     head = fit_verdict_head(rows, features)
-    min_relevance, off_topic = relevance_gate(rows)
+    min_relevance, off_topic = fit_relevance_gate(rows)
     return {
         **head.as_json(),
         "numeric_floor": numeric_refutation_precision(rows),

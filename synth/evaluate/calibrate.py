@@ -124,7 +124,7 @@ def numeric_refutation_precision(rows: Rows) -> float:
 RELEVANCE_RECALL = 0.95  # share of gold evidence papers the relevance gate must let through
 
 
-def relevance_gate(rows: Rows, recall: float = RELEVANCE_RECALL) -> tuple[float, float]:
+def fit_relevance_gate(rows: Rows, recall: float = RELEVANCE_RECALL) -> tuple[float, float]:
     """(min_relevance, off_topic) for :class:`synth.verify.aggregate.Gates`: the relevance
     below which only ``1 - recall`` of the gold SUPPORTED / REFUTED papers lie, and how often
     the papers below it were not gold evidence (rows of unknown relevance, 0, left out).

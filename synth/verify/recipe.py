@@ -140,7 +140,7 @@ def gather(
             "scifact", paths.scifact(), chunk, seed, neutral_ratio, rng
         ),
         "citint": lambda: _format_pairs("citint", paths.citint(), chunk, seed, neutral_ratio, rng),
-        "healthver": lambda: _healthver(paths.root, seed),
+        "healthver": lambda: healthver_parts(paths.root, seed),
     }
     for source in IN_DOMAIN:
         parts = readers[source]()
@@ -171,7 +171,9 @@ def gather(
     return pools
 
 
-def _healthver(root: Path, seed: int) -> dict[str, list[Pair]]:
+def healthver_parts(root: Path, seed: int) -> dict[str, list[Pair]]:
+    """HealthVer's pairs by part: its dev file split by claim (train / calib), its test
+    file whole (test)."""
     parts: dict[str, list[Pair]] = {"train": [], "calib": [], "test": []}
     for pair in read_healthver(root / DATASETS["healthver"].path):
         parts[claim_split("healthver", pair.group, seed)].append(pair)

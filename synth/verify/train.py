@@ -11,7 +11,6 @@ interrupted build leaves the previous model untouched."""
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import random
@@ -27,6 +26,7 @@ import numpy as np
 
 from synth.errors import SynthError
 from synth.evaluate.metrics import expected_calibration_error
+from synth.files import write_json
 from synth.ingest import NoProgress, ProgressSink
 from synth.models import (
     DEFAULT_VERIFIER,
@@ -250,7 +250,7 @@ def build_verifier(
             "held_out": held_out,
             "threads": _threads(),
         }
-        _write_metadata(staging, metadata)
+        write_json(staging / METADATA, metadata)
         if finish is not None:
             metadata |= finish(staging)
         metadata["train_seconds"] = round(time.monotonic() - started, 1)
@@ -259,16 +259,12 @@ def build_verifier(
             for p in sorted(staging.iterdir())
             if p.is_file() and p.name not in (METADATA, CARD)
         }
-        _write_metadata(staging, metadata)
+        write_json(staging / METADATA, metadata)
         (staging / CARD).write_text(render_card(metadata), encoding="utf-8")
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return metadata
-
-
-def _write_metadata(folder: Path, metadata: dict[str, Any]) -> None:
-    (folder / METADATA).write_text(json.dumps(metadata, indent=2), encoding="utf-8")
 
 
 def _threads() -> int:

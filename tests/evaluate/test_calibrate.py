@@ -16,10 +16,10 @@ from synth.errors import SynthError
 from synth.evaluate.calibrate import (
     Rows,
     bm25_papers,
+    fit_relevance_gate,
     fit_verdict_head,
     numeric_refutation_precision,
     pair_rows,
-    relevance_gate,
     scifact_rows,
 )
 from synth.parsing.chunk import chunk_page
@@ -227,9 +227,9 @@ def test_the_relevance_gate_lets_through_the_gold_evidence_it_must() -> None:
     relevance = [0.1, 0.2, 0.6, 0.7, 0.8, 0.05, 0.15, 0.5, 0.0]
     labels = [S, R, S, R, S, N, N, N, S]  # the last: relevance unknown, left out
     rows = Rows([{"relevance": r} for r in relevance], labels, ["scifact"] * 9)
-    floor, off_topic = relevance_gate(rows, recall=0.8)
+    floor, off_topic = fit_relevance_gate(rows, recall=0.8)
     # gold relevances 0.1 0.2 0.6 0.7 0.8: the 20% quantile is 0.18
     assert floor == pytest.approx(0.18)
     # below it: 0.1 (S), 0.05 (N), 0.15 (N) -> two of three not gold evidence
     assert off_topic == pytest.approx(2 / 3)
-    assert relevance_gate(Rows([{"relevance": 0.0}], [S], ["healthver"])) == (0.0, 1.0)
+    assert fit_relevance_gate(Rows([{"relevance": 0.0}], [S], ["healthver"])) == (0.0, 1.0)

@@ -53,7 +53,7 @@ model: setup
 ship-model:
 	rm -rf synth/shipped/synth-nli-minilm
 	mkdir -p synth/shipped
-	cp -r $$($(BIN)/python -c 'from synth.settings import Settings; print(Settings().models_dir)')/synth-nli-minilm synth/shipped/
+	cp -r $$($(BIN)/python -c 'from synth.core.settings import Settings; print(Settings().models_dir)')/synth-nli-minilm synth/shipped/
 
 # The figures of the README's "Where we stand": every benchmark on its held-out part.
 EVAL = $(BIN)/synth eval

@@ -25,12 +25,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from synth.check import Checker, configured_checker
-from synth.ingest import Ingestor
+from synth.check.checker import Checker, configured_checker
+from synth.core.settings import Settings
+from synth.corpus.ingest import Ingestor
+from synth.corpus.sources.scifact import read_claims
+from synth.corpus.store import Store
 from synth.retrieval.index import DenseIndex
-from synth.settings import Settings
-from synth.sources.scifact import read_claims
-from synth.store import Store
 
 
 def _timed(step: str, times: dict[str, float], start: float) -> float:

@@ -22,9 +22,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 from pdfgen import one_column_pdf
 
-from synth.ingest import Ingestor
-from synth.settings import Settings
-from synth.store import Store
+from synth.core.settings import Settings
+from synth.corpus.ingest import Ingestor
+from synth.corpus.store import Store
 
 
 def _pages(count: int) -> list[tuple[str | None, list[str]]]:

@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING, Any
 from experiments.config import RuntimeConfig, TrainConfig
 from experiments.features import Feature
 from experiments.tasks import Kind
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 if TYPE_CHECKING:
     from torch import nn

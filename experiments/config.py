@@ -16,8 +16,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.tasks import Kind, Role, get_task
-from synth.errors import SynthError
-from synth.types import content_id
+from synth.core.errors import SynthError
+from synth.core.types import content_id
 
 
 class _Frozen(BaseModel):

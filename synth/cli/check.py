@@ -13,11 +13,11 @@ import typer
 from synth.cli.common import app, console, handles_errors, load_settings, open_store, progress_sink
 
 if TYPE_CHECKING:
-    from synth.check import Checker
-    from synth.ingest import ProgressSink
-    from synth.settings import Settings
-    from synth.store import Store
-    from synth.types import Verdict
+    from synth.check.checker import Checker
+    from synth.core.progress import ProgressSink
+    from synth.core.settings import Settings
+    from synth.core.types import Verdict
+    from synth.corpus.store import Store
 
 eval_app = typer.Typer(help="Benchmark the verifier on labelled claims.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
@@ -31,7 +31,7 @@ def prepared_checker(
     """The configured checker with its index up to date with the store (new passages
     embedded); a note on stderr when the index had to be rebuilt. With ``prepare``
     False (nothing to search) the index is left alone."""
-    from synth.check import configured_checker
+    from synth.check.checker import configured_checker
 
     checker = configured_checker(store, settings, progress)
     if not prepare:
@@ -84,8 +84,8 @@ def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
 def _batch(checker: Checker, source: Path, out: Path, papers: list[str]) -> None:
     """One verdict per input line, written as it is made; a bad line is reported in the
     output (with its error) and does not stop the batch."""
-    from synth.check import verdict_json
-    from synth.errors import SynthError
+    from synth.check.checker import verdict_json
+    from synth.core.errors import SynthError
 
     try:
         lines = source.read_text(encoding="utf-8").splitlines()
@@ -135,8 +135,8 @@ def check(
 
     Example: synth check "XLM-R Large gains 5.4 points on XTREME" --paper 2005.13013
     """
-    from synth.check import verdict_json
-    from synth.errors import SynthError
+    from synth.check.checker import verdict_json
+    from synth.core.errors import SynthError
 
     if (claim is None) == (batch is None):
         raise SynthError("give one claim or --batch FILE", 'e.g. synth check "..." --paper ID')
@@ -178,9 +178,9 @@ def eval_scifact(
 
     Example: synth eval scifact --claims claims_dev.jsonl --corpus corpus.jsonl
     """
-    from synth.errors import SynthError
+    from synth.core.errors import SynthError
+    from synth.corpus.sources.scifact import read_claims, split_of
     from synth.evaluate.scifact import corpus_checker, evaluate
-    from synth.sources.scifact import read_claims, split_of
 
     if split not in ("all", "train", "calib", "test"):
         raise SynthError(f"unknown split {split!r}", "use all, train, calib or test")
@@ -252,7 +252,7 @@ def eval_healthver(
     chosen = chosen[:limit] if limit else chosen
     settings = load_settings()
     with open_store(settings) as store, progress_sink() as sink:
-        from synth.check import configured_checker
+        from synth.check.checker import configured_checker
 
         result = evaluate_pairs(configured_checker(store, settings, sink), chosen, sink)
     _emit(result, as_json, out, show_pairs)
@@ -287,12 +287,12 @@ def eval_offtopic(
 
     Example: synth eval offtopic --claims healthver_test.csv --paper 2005.13013
     """
-    from synth.check import configured_checker
-    from synth.errors import SynthError
+    from synth.check.checker import configured_checker
+    from synth.core.errors import SynthError
+    from synth.core.types import content_id
+    from synth.corpus.ingest import Ingestor
+    from synth.corpus.store import Store
     from synth.evaluate.offtopic import evaluate_offtopic, read_claim_texts
-    from synth.ingest import Ingestor
-    from synth.store import Store
-    from synth.types import content_id
 
     texts = [c for path in claims for c in read_claim_texts(path)[: limit or None]]
     settings = load_settings()

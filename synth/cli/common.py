@@ -13,9 +13,10 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from synth.ingest import Outcome, ProgressSink
-    from synth.settings import Settings
-    from synth.store import Store
+    from synth.core.progress import ProgressSink
+    from synth.core.settings import Settings
+    from synth.corpus.ingest import Outcome
+    from synth.corpus.store import Store
 
 app = typer.Typer(
     help="Check what scientific writing claims against the papers it cites.",
@@ -40,7 +41,7 @@ def handles_errors(command: F) -> F:
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from synth.errors import SynthError
+        from synth.core.errors import SynthError
 
         try:
             return command(*args, **kwargs)
@@ -61,8 +62,8 @@ def handles_errors(command: F) -> F:
 def load_settings() -> Settings:
     from pydantic import ValidationError
 
-    from synth.errors import SynthError
-    from synth.settings import Settings
+    from synth.core.errors import SynthError
+    from synth.core.settings import Settings
 
     try:
         return Settings()
@@ -76,7 +77,7 @@ def load_settings() -> Settings:
 
 @contextmanager
 def open_store(settings: Settings) -> Iterator[Store]:
-    from synth.store import Store
+    from synth.corpus.store import Store
 
     store = Store(settings.db_path)
     try:
@@ -130,7 +131,7 @@ def report_outcomes(run: Callable[[ProgressSink], Iterable[Outcome]]) -> None:
     the first 20 of each kind, then counts); exit 1 when nothing could be added."""
     from rich.markup import escape
 
-    from synth.store import AddStatus
+    from synth.corpus.store import AddStatus
 
     out, err = console(), console(stderr=True)
     marks = {

@@ -19,7 +19,7 @@ from synth.cli.common import (
 )
 
 if TYPE_CHECKING:
-    from synth.types import Paper
+    from synth.core.types import Paper
 
 
 @app.command()
@@ -36,7 +36,7 @@ def fetch(
 
     Example: synth fetch 2005.13013 https://arxiv.org/abs/2010.11934v3
     """
-    from synth.ingest import Ingestor
+    from synth.corpus.ingest import Ingestor
 
     settings = load_settings()
     with open_store(settings) as store:
@@ -53,9 +53,9 @@ def add(
 
     Example: synth add paper.pdf notes/*.pdf; synth add --format jsonl corpus.jsonl
     """
-    from synth.errors import SynthError
-    from synth.ingest import Ingestor
-    from synth.sources.local import FORMATS
+    from synth.core.errors import SynthError
+    from synth.corpus.ingest import Ingestor
+    from synth.corpus.sources.local import FORMATS
 
     if fmt not in FORMATS:
         raise SynthError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from experiments.data import DataSource
     from experiments.reproduce import Reproduction
     from experiments.spec import ClaimSpec
-    from synth.settings import Settings
+    from synth.core.settings import Settings
 
 experiments_app = typer.Typer(
     help="Run, resume and summarise intermediate-task transfer experiments on XTREME.",
@@ -53,7 +53,7 @@ def _spec(
     """The spec of ``--spec``, or of the claim; at a terminal, what the claim leaves open is
     asked for (elsewhere the AmbiguousClaim error lists the choices)."""
     from experiments.spec import AmbiguousClaim, Direction, load_spec, parse_claim
-    from synth.errors import SynthError
+    from synth.core.errors import SynthError
 
     if spec is not None:
         return load_spec(spec)
@@ -100,7 +100,7 @@ def reproduce(
     import sys
 
     from experiments.reproduce import reproduce as run_reproduction
-    from synth.errors import SynthError
+    from synth.core.errors import SynthError
     from synth.report.output import slugify
 
     settings = load_settings()
@@ -130,7 +130,7 @@ def _write(result: Reproduction, folder: Path, settings: Settings) -> list[Path]
     """reproduction.json and a chart per target in ``folder``; the result is also filed
     under SYNTH_HOME so an audit of a report with this claim shows it."""
     from experiments.summarize import bar_chart
-    from synth.files import write_json
+    from synth.core.files import write_json
     from synth.report.reproductions import save_reproduction
 
     payload = result.model_dump(mode="json")

@@ -10,7 +10,7 @@ import typer
 from synth.cli.common import app, console, handles_errors, load_settings, progress_sink
 
 if TYPE_CHECKING:
-    from synth.settings import Settings
+    from synth.core.settings import Settings
 
 models_app = typer.Typer(help="Build and list the NLI verifier models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
@@ -76,7 +76,7 @@ def calibrate(
 
 
 def _data_folder(data: Path | None, settings: Settings) -> Path:
-    from synth.errors import SynthError
+    from synth.core.errors import SynthError
 
     folder = data or settings.data_dir
     if folder is None or not (folder / "scifact").is_dir() or not (folder / "claims").is_dir():
@@ -99,8 +99,8 @@ def _show_head(metadata: dict[str, Any]) -> None:
 def list_models() -> None:
     """List the verifiers: the one shipped with synth and those built under
     SYNTH_HOME/models, with their held-out figures."""
-    from synth.errors import SynthError
-    from synth.models import SHIPPED
+    from synth.core.errors import SynthError
+    from synth.core.models import SHIPPED
     from synth.verify.nli import METADATA, read_metadata
 
     settings = load_settings()

@@ -13,9 +13,9 @@ import typer
 from synth.cli.common import app, console, handles_errors, load_settings, open_store, progress_sink
 
 if TYPE_CHECKING:
+    from synth.core.settings import Settings
+    from synth.core.types import Report
     from synth.report.parse import ParsedReport
-    from synth.settings import Settings
-    from synth.types import Report
 
 _OUT_DIR = typer.Option(Path("reports"), "--out-dir", help="Reports go to OUT_DIR/<slug>/.")
 _SLUG = typer.Option(None, help="The report's folder name (default: from its title).")
@@ -32,7 +32,7 @@ def _read(path: Path, settings: Settings) -> ParsedReport:
 
 def _unreadable(source: str, title: str, problem: str, settings: Settings) -> Report:
     """The report of an input synth could not read: nothing checked, and why."""
-    from synth.types import Report, ReportKind
+    from synth.core.types import Report, ReportKind
 
     return Report(
         kind=ReportKind.AUDIT, source=source, title=title, question="", problems=(problem,),
@@ -103,8 +103,8 @@ def audit(
     Example: synth audit report.txt
     """
     from synth.cli.check import prepared_checker
-    from synth.errors import SynthError
-    from synth.ingest import Ingestor
+    from synth.core.errors import SynthError
+    from synth.corpus.ingest import Ingestor
     from synth.report.audit import Auditor
     from synth.report.output import slugify
     from synth.report.references import resolve_references
@@ -153,12 +153,12 @@ def report_command(
     Example: synth report -q "Does model scale beat intermediate training?" -p 2005.13013
     """
     from synth.cli.check import prepared_checker
-    from synth.errors import SynthError
-    from synth.ingest import Ingestor
+    from synth.core.errors import SynthError
+    from synth.core.types import Report, ReportKind
+    from synth.corpus.ingest import Ingestor
     from synth.report.output import slugify
     from synth.report.references import resolve_references
     from synth.report.synthesis import Synthesizer
-    from synth.types import Report, ReportKind
 
     settings = load_settings()
     refs, problems, source = list(paper), [], "synth report " + " ".join(paper)

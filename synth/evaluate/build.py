@@ -16,7 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
+from synth.core.files import write_atomic, write_json
+from synth.core.models import check_files
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.settings import Settings
+from synth.corpus.sources.scifact import read_claims
 from synth.evaluate.calibrate import (
     Rows,
     fit_relevance_gate,
@@ -26,11 +31,6 @@ from synth.evaluate.calibrate import (
     scifact_rows,
 )
 from synth.evaluate.scifact import corpus_checker
-from synth.files import write_atomic, write_json
-from synth.ingest import NoProgress, ProgressSink
-from synth.models import check_files
-from synth.settings import Settings
-from synth.sources.scifact import read_claims
 from synth.verify.card import CARD, render_card
 from synth.verify.nli import METADATA, read_metadata
 from synth.verify.recipe import DataPaths, claim_split, healthver_parts

@@ -17,14 +17,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from synth.check import Checker
-from synth.errors import SynthError
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.types import Claim, Label
+from synth.corpus.sources.scifact import SciFactClaim
+from synth.corpus.store import Store
 from synth.evaluate.pairs import PAIR_LABELS, evidence_hits
-from synth.ingest import NoProgress, ProgressSink
 from synth.retrieval.search import Hit
-from synth.sources.scifact import SciFactClaim
-from synth.store import Store
-from synth.types import Claim, Label
 from synth.verify.aggregate import ORDER, paper_features
 from synth.verify.datasets import Pair
 from synth.verify.head import Head, fit_head

@@ -14,10 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from synth.check import Checker
-from synth.errors import SynthError
-from synth.ingest import NoProgress, ProgressSink
-from synth.types import Label
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.types import Label
 from synth.verify.datasets import jsonl_rows
 
 SHOWN = 10  # decisive verdicts listed in the result

@@ -14,21 +14,21 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from synth.check import Checker
-from synth.evaluate.metrics import (
+from synth.check.checker import Checker
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.types import Claim
+from synth.corpus.parsing.chunk import chunk_page, split_sentences
+from synth.corpus.parsing.structure import sentences_page
+from synth.corpus.store import Found
+from synth.retrieval.search import Hit
+from synth.verify.datasets import Pair
+from synth.verify.metrics import (
     accuracy,
     auroc,
     expected_calibration_error,
     macro_f1,
     per_class,
 )
-from synth.ingest import NoProgress, ProgressSink
-from synth.parsing.chunk import chunk_page, split_sentences
-from synth.parsing.structure import sentences_page
-from synth.retrieval.search import Hit
-from synth.store import Found
-from synth.types import Claim
-from synth.verify.datasets import Pair
 
 CLASSES = ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO")
 PAIR_LABELS = {0: "SUPPORTED", 1: "NOT_ENOUGH_INFO", 2: "REFUTED"}  # Pair.label -> verdict

@@ -17,9 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from synth.check import Checker, configured_checker
-from synth.errors import SynthError
-from synth.evaluate.metrics import (
+from synth.check.checker import Checker, configured_checker
+from synth.core.errors import SynthError
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.settings import Settings
+from synth.core.types import Claim, Label, Verdict, content_id
+from synth.corpus.ingest import Ingestor
+from synth.corpus.sources.scifact import SciFactClaim
+from synth.corpus.store import Store
+from synth.verify.metrics import (
     abstract_label_only,
     accuracy,
     auroc,
@@ -27,11 +33,6 @@ from synth.evaluate.metrics import (
     macro_f1,
     per_class,
 )
-from synth.ingest import Ingestor, NoProgress, ProgressSink
-from synth.settings import Settings
-from synth.sources.scifact import SciFactClaim
-from synth.store import Store
-from synth.types import Claim, Label, Verdict, content_id
 
 CLASSES = ("SUPPORT", "CONTRADICT", "NEI")
 _TO_SCIFACT = {

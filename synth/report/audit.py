@@ -6,13 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from synth.check import Checker
-from synth.errors import SynthError
-from synth.ingest import NoProgress, ProgressSink
-from synth.report.parse import DraftClaim, DraftReference, ParsedReport, complete_part
-from synth.report.recover import recover
-from synth.store import Store
-from synth.types import (
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.types import (
     Claim,
     ExperimentCheck,
     Reference,
@@ -21,6 +18,9 @@ from synth.types import (
     ReportKind,
     Verdict,
 )
+from synth.corpus.store import Store
+from synth.report.parse import DraftClaim, DraftReference, ParsedReport, complete_part
+from synth.report.recover import recover
 
 NO_CLAIMS = (
     "no claims found: synth looks for a section headed Claims or Findings (a table or a list), "

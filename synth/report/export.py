@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth.check import verdict_json
-from synth.types import Citation, Report, ReportClaim, SynthesisSentence
+from synth.check.checker import verdict_json
+from synth.core.types import Citation, Report, ReportClaim, SynthesisSentence
 
 
 def claim_json(claim: ReportClaim) -> dict[str, Any]:

@@ -13,8 +13,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from synth.parsing.chunk import split_sentences
-from synth.types import Paper, Passage
+from synth.core.types import Paper, Passage
+from synth.corpus.parsing.chunk import split_sentences
 from synth.verify.numeric import extract_quantities
 
 KEY_SECTIONS = (

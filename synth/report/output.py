@@ -9,11 +9,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-from synth.errors import SynthError
-from synth.files import write_atomic
+from synth.core.errors import SynthError
+from synth.core.files import write_atomic
+from synth.core.types import Report
 from synth.report.export import report_json
 from synth.report.render import render_html, render_markdown
-from synth.types import Report
 
 MAX_SLUG = 60
 

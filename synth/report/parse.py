@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from synth.errors import SynthError
-from synth.parsing.chunk import split_sentences
-from synth.types import Record
+from synth.core.errors import SynthError
+from synth.core.types import Record
+from synth.corpus.parsing.chunk import split_sentences
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
 _CLAIMS_HEADING = re.compile(r"\b(claims?|findings?)\b", re.I)

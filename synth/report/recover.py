@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from synth.parsing.chunk import split_sentences
+from synth.corpus.parsing.chunk import split_sentences
 
 _WORD = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_FRAGMENT_WORDS = 5  # shorter fragments match too easily to be trusted

@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 
-from synth.errors import SynthError
-from synth.ingest import Outcome
-from synth.sources.arxiv_ids import ArxivId, parse_arxiv_id
-from synth.store import Store
-from synth.types import Paper, Reference
+from synth.core.arxiv_ids import ArxivId, parse_arxiv_id
+from synth.core.errors import SynthError
+from synth.core.types import Paper, Reference
+from synth.corpus.ingest import Outcome
+from synth.corpus.store import Store
 
 Fetch = Callable[[Sequence[str]], Iterable[Outcome]]  # Ingestor.fetch_arxiv
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from synth.types import (
+from synth.core.types import (
     Citation,
     Evidence,
     ExperimentCheck,

@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from synth.files import write_json
-from synth.types import ExperimentCheck, content_id
+from synth.core.files import write_json
+from synth.core.types import ExperimentCheck, content_id
 
 
 def claim_key(text: str) -> str:

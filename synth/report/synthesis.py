@@ -15,14 +15,11 @@ from abc import ABC, abstractmethod
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from synth.check import Checker
-from synth.errors import SynthError
-from synth.ingest import NoProgress, ProgressSink
-from synth.report.extract import KeyClaim, key_claims
-from synth.report.themes import cluster, order_groups, theme_titles
-from synth.retrieval.embed import Embedder
-from synth.settings import Settings
-from synth.types import (
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.settings import Settings
+from synth.core.types import (
     Citation,
     Conflict,
     Evidence,
@@ -34,6 +31,9 @@ from synth.types import (
     Theme,
     Verdict,
 )
+from synth.report.extract import KeyClaim, key_claims
+from synth.report.themes import cluster, order_groups, theme_titles
+from synth.retrieval.embed import Embedder
 
 MAX_CITATIONS = 3  # evidence passages cited per sentence
 TASK = "synthesis"

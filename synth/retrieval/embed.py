@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from synth.models import load_error, quiet_transformers, resolve_model
+from synth.core.models import load_error, quiet_transformers, resolve_model
 
 Matrix = npt.NDArray[np.float32]
 

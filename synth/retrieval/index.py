@@ -18,11 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
+from synth.core.settings import IndexSettings
+from synth.core.types import content_id
+from synth.corpus.store import Store
 from synth.retrieval.embed import Matrix
-from synth.settings import IndexSettings
-from synth.store import Store
-from synth.types import content_id
 
 MANIFEST_VERSION = 1
 

@@ -14,15 +14,15 @@ from typing import Any
 
 import numpy as np
 
-from synth.errors import SynthError
-from synth.ingest import NoProgress, ProgressSink
-from synth.models import load_error, resolve_model
+from synth.core.errors import SynthError
+from synth.core.models import load_error, resolve_model
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.settings import Settings
+from synth.core.types import Paper
+from synth.corpus.store import Found, Store
 from synth.retrieval.embed import Embedder
 from synth.retrieval.fusion import first_groups, rank, reciprocal_rank_fusion, top_k
 from synth.retrieval.index import DenseIndex
-from synth.settings import Settings
-from synth.store import Found, Store
-from synth.types import Paper
 
 EMBED_BATCH = 512  # passages embedded and stored per transaction
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from synth.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict
+from synth.core.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict
 from synth.verify.head import Head, logit
 
 FloatArray = npt.NDArray[np.float64]

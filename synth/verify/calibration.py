@@ -10,7 +10,7 @@ import math
 import numpy as np
 import numpy.typing as npt
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 LABELS = ("entailment", "neutral", "contradiction")
 ENTAIL, NEUTRAL, CONTRA = 0, 1, 2

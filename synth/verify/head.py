@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 FloatArray = npt.NDArray[np.float64]
 CLASSES = ("SUPPORTED", "REFUTED", "NOT_ENOUGH_INFO")

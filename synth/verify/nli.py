@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from synth.errors import SynthError
-from synth.models import check_files, load_error, quiet_transformers, resolve_model
+from synth.core.errors import SynthError
+from synth.core.models import check_files, load_error, quiet_transformers, resolve_model
 from synth.verify.aggregate import FEATURES, Gates
 from synth.verify.calibration import FloatArray, softmax
 from synth.verify.head import Head

@@ -21,11 +21,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from synth.errors import SynthError
-from synth.parsing.chunk import chunk_page
-from synth.settings import ChunkSettings
-from synth.sources.local import read_jsonl
-from synth.sources.scifact import SciFactClaim
+from synth.core.errors import SynthError
+from synth.core.settings import ChunkSettings
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.sources.local import read_jsonl
+from synth.corpus.sources.scifact import SciFactClaim
 from synth.verify.datasets import CONTRA, ENTAIL, NEUTRAL, Pair
 from synth.verify.nli import LABELS, premise_text
 

@@ -7,7 +7,7 @@ and out of the evidence, skipping numbers that are names (GPT-3, arXiv ids, year
 or contradicted by, its best evidence must not come out SUPPORTED. Pure: no I/O.
 
 :class:`NumericStatus` and :class:`NumericCheck` live in :mod:`synth.types` (a
-:class:`~synth.types.Verdict` carries one) and are re-exported here.
+:class:`~synth.core.types.Verdict` carries one) and are re-exported here.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from synth.types import NumericCheck, NumericStatus
+from synth.core.types import NumericCheck, NumericStatus
 
 __all__ = [
     "NumericCheck",
@@ -360,7 +360,7 @@ def _evidence_quantities(subject: frozenset[str], text: str) -> list[_Found]:
     attached when, among its sentence's numbers in a unit, it is the one whose clause holds
     the most subject words (then the nearest to one): in "15.7% for Swahili and 11.4% for
     Urdu", Urdu's number is 11.4%."""
-    from synth.parsing.chunk import split_sentences  # pure; kept out of module import
+    from synth.corpus.parsing.chunk import split_sentences  # pure; kept out of module import
 
     out: list[_Found] = []
     for start, end in split_sentences(text) or [(0, len(text))]:

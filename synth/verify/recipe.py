@@ -25,9 +25,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from synth.errors import SynthError
-from synth.settings import ChunkSettings
-from synth.sources.scifact import SciFactClaim, read_claims, split_of
+from synth.core.errors import SynthError
+from synth.core.settings import ChunkSettings
+from synth.corpus.sources.scifact import SciFactClaim, read_claims, split_of
 from synth.verify.augment import counter_claims
 from synth.verify.datasets import DATASETS, NEUTRAL, Pair, read_dataset, read_healthver
 from synth.verify.nli_data import read_abstracts, read_snli, scifact_pairs

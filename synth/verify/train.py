@@ -24,21 +24,21 @@ from typing import Any
 
 import numpy as np
 
-from synth.errors import SynthError
-from synth.evaluate.metrics import expected_calibration_error
-from synth.files import write_json
-from synth.ingest import NoProgress, ProgressSink
-from synth.models import (
+from synth.core.errors import SynthError
+from synth.core.files import write_json
+from synth.core.models import (
     DEFAULT_VERIFIER,
     file_sha256,
     load_error,
     quiet_transformers,
     resolve_model,
 )
-from synth.settings import Settings
+from synth.core.progress import NoProgress, ProgressSink
+from synth.core.settings import Settings
 from synth.verify.calibration import fit_temperature, softmax
 from synth.verify.card import CARD, render_card
 from synth.verify.datasets import Pair
+from synth.verify.metrics import expected_calibration_error
 from synth.verify.nli import LABELS, METADATA, HFNLIScorer
 from synth.verify.nli_data import fetch_snli
 from synth.verify.recipe import (

@@ -23,7 +23,7 @@ from benchmarks.bench_transfer import (
     synthetic_features,
 )
 from experiments.tasks import Kind
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def test_flops_per_token_is_six_n_plus_the_attention_term() -> None:

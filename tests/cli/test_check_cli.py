@@ -13,7 +13,7 @@ from conftest import FIXTURES
 from typer.testing import CliRunner
 
 from synth.cli import app
-from synth.settings import Settings
+from synth.core.settings import Settings
 
 runner = CliRunner()
 CORPUS = FIXTURES / "scifact" / "corpus.jsonl"
@@ -96,7 +96,7 @@ def test_default_verifier_neither_shipped_nor_built(
     tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SYNTH_EMBED_MODEL", str(tiny_model))
-    monkeypatch.setattr("synth.models.SHIPPED", tmp_path / "not-installed")
+    monkeypatch.setattr("synth.core.models.SHIPPED", tmp_path / "not-installed")
     assert runner.invoke(app, ["add", str(CORPUS)]).exit_code == 0
     result = runner.invoke(app, ["check", "Coffee helps memory"])
     assert result.exit_code == 1

@@ -20,7 +20,8 @@ runner = CliRunner()
 def test_help_does_not_import_heavy_modules() -> None:
     code = (
         "import sys, synth.cli; "
-        "print([m for m in ('pypdf', 'arxiv', 'requests', 'pydantic_settings', 'synth.store') "
+        "print([m for m in ('pypdf', 'arxiv', 'requests', 'pydantic_settings', "
+        "'synth.corpus.store') "
         "if m in sys.modules])"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

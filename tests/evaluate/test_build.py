@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
+from synth.core.settings import Settings
 from synth.evaluate.build import HEAD_FEATURES, build_default, refit_head
-from synth.settings import Settings
 from synth.verify.card import CARD
 from synth.verify.nli import METADATA, HFNLIScorer
 from synth.verify.recipe import Recipe, Stage

@@ -11,8 +11,14 @@ import pytest
 from conftest import FIXTURES
 from fakes import HashingEmbedder, PhraseScorer, Recorder
 
-from synth.check import Checker
-from synth.errors import SynthError
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.settings import Settings
+from synth.core.types import Paper, SourceKind, content_id
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.parsing.structure import sentences_page
+from synth.corpus.sources.scifact import SciFactClaim, read_claims
+from synth.corpus.store import Store
 from synth.evaluate.calibrate import (
     Rows,
     bm25_papers,
@@ -22,13 +28,7 @@ from synth.evaluate.calibrate import (
     pair_rows,
     scifact_rows,
 )
-from synth.parsing.chunk import chunk_page
-from synth.parsing.structure import sentences_page
 from synth.retrieval.search import Retriever
-from synth.settings import Settings
-from synth.sources.scifact import SciFactClaim, read_claims
-from synth.store import Store
-from synth.types import Paper, SourceKind, content_id
 from synth.verify.datasets import Pair
 
 S, R, N = 0, 1, 2  # indices into ORDER: SUPPORTED, REFUTED, NOT_ENOUGH_INFO

@@ -10,13 +10,13 @@ import pytest
 from conftest import FIXTURES
 from fakes import HashingEmbedder, PhraseScorer, Recorder
 
-from synth.check import Checker
-from synth.errors import SynthError
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.settings import Settings
+from synth.corpus.sources.scifact import read_claims
+from synth.corpus.store import Store
 from synth.evaluate.offtopic import SHOWN, evaluate_offtopic, read_claim_texts
 from synth.retrieval.search import Retriever
-from synth.settings import Settings
-from synth.sources.scifact import read_claims
-from synth.store import Store
 
 RULES = {
     "Sleep onset came 12|warm bath": (0.9, 0.05, 0.05),

@@ -9,15 +9,15 @@ from collections.abc import Iterator
 import pytest
 from fakes import HashingEmbedder, PhraseScorer, Recorder
 
-from synth.check import Checker
-from synth.errors import SynthError
+from synth.check.checker import Checker
+from synth.core.errors import SynthError
+from synth.core.settings import ChunkSettings, Settings
+from synth.core.types import Claim, Label, Paper, SourceKind, content_id
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.parsing.structure import sentences_page
+from synth.corpus.store import Store
 from synth.evaluate.pairs import EVIDENCE_ID, evaluate_pairs, evidence_hits
-from synth.parsing.chunk import chunk_page
-from synth.parsing.structure import sentences_page
 from synth.retrieval.search import Retriever
-from synth.settings import ChunkSettings, Settings
-from synth.store import Store
-from synth.types import Claim, Label, Paper, SourceKind, content_id
 from synth.verify.datasets import Pair
 
 SENTENCES = [

@@ -9,13 +9,13 @@ import pytest
 from conftest import FIXTURES
 from fakes import HashingEmbedder, PhraseScorer
 
-from synth.check import Checker
+from synth.check.checker import Checker
+from synth.core.settings import Settings
+from synth.corpus.ingest import Ingestor
+from synth.corpus.sources.scifact import Rationale, SciFactClaim, read_claims
+from synth.corpus.store import Store
 from synth.evaluate.scifact import evaluate
-from synth.ingest import Ingestor
 from synth.retrieval.search import Retriever
-from synth.settings import Settings
-from synth.sources.scifact import Rationale, SciFactClaim, read_claims
-from synth.store import Store
 
 RULES = {
     "Sleep onset came 12|warm bath": (0.9, 0.05, 0.05),  # claim 1: SUPPORT 201, right

@@ -6,7 +6,7 @@ import pytest
 from conftest import REPO
 
 from experiments.config import load_config, resolve
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def test_preset_values_are_overridden_by_the_file(tmp_path: Path) -> None:

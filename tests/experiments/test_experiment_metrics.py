@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from experiments import metrics
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def test_accuracy_is_a_percentage() -> None:

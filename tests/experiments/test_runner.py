@@ -10,7 +10,7 @@ from experiments.config import resolve
 from experiments.data import Split
 from experiments.runner import RunFolder, _cap
 from experiments.tasks import PairExample, RetrievalSet
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def test_a_folder_is_refused_to_another_config(tmp_path: Path) -> None:

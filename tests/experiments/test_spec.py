@@ -9,7 +9,7 @@ import pytest
 
 from experiments.spec import AmbiguousClaim, ClaimSpec, Direction, load_spec, parse_claim
 from experiments.tasks import Role, task_names
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 UP, DOWN = Direction.INCREASE, Direction.DECREASE
 SPECS = Path(__file__).resolve().parents[2] / "experiments" / "specs"

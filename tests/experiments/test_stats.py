@@ -10,7 +10,7 @@ import pytest
 
 from experiments.spec import Direction
 from experiments.stats import Measured, Outcome, decide, explain, paired_delta, t_quantile_95
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 UP, DOWN = Direction.INCREASE, Direction.DECREASE
 

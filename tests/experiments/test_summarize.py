@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from experiments.summarize import load_runs, summarize, write_summary
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def _run(intermediate: list[str], seed: int, de: float, fr: float) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from synth.types import (
+from synth.core.types import (
     Citation,
     Claim,
     Conflict,

@@ -10,13 +10,13 @@ import pytest
 from fakes import HashingEmbedder, PhraseScorer
 from test_check import add_paper
 
-from synth.check import Checker
+from synth.check.checker import Checker
+from synth.core.settings import Settings
+from synth.core.types import ExperimentCheck, Label, NumericStatus, Reference, Report
+from synth.corpus.store import Store
 from synth.report.audit import NO_CLAIMS, Auditor
 from synth.report.parse import parse_report
 from synth.retrieval.search import Retriever
-from synth.settings import Settings
-from synth.store import Store
-from synth.types import ExperimentCheck, Label, NumericStatus, Reference, Report
 
 PAPERS = {
     "phang": ("Intermediate training", [

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import pytest
 from report.samples import SCRIPT, sample_report
 
+from synth.core.types import Report, ReportKind
 from synth.report.render import render_html
-from synth.types import Report, ReportKind
 
 if TYPE_CHECKING:
     from selenium.webdriver.chrome.webdriver import WebDriver

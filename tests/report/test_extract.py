@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from synth.parsing.chunk import chunk_page
-from synth.parsing.structure import sentences_page, structure_pages
+from synth.core.settings import Settings
+from synth.core.types import Paper, Passage, SourceKind
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.parsing.structure import sentences_page, structure_pages
 from synth.report.extract import (
     Attribution,
     attribution,
@@ -17,8 +19,6 @@ from synth.report.extract import (
     score_sentence,
     surname,
 )
-from synth.settings import Settings
-from synth.types import Paper, Passage, SourceKind
 
 FULL_TEXT = [
     [

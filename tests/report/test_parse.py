@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 from synth.report.parse import DraftClaim, complete_part, mark_truncation, parse_report, read_report
 
 SEED_LIKE = """

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from conftest import FAKE_ID, FAKE_TITLE
 
-from synth.ingest import Ingestor, Outcome
+from synth.core.settings import Settings
+from synth.core.types import Reference
+from synth.corpus.ingest import Ingestor, Outcome
+from synth.corpus.store import Store
 from synth.report.references import arxiv_target, resolve_references
-from synth.settings import Settings
-from synth.store import Store
-from synth.types import Reference
 
 
 @pytest.mark.parametrize(

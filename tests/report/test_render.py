@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 from report.samples import GAIN, MD_INJECTION, SCRIPT, sample_report
 
+from synth.core.types import ReportKind
 from synth.report.render import escape_markdown, render_html, render_markdown, safe_url
-from synth.types import ReportKind
 
 
 def _text(html: str) -> str:

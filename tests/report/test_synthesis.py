@@ -10,14 +10,14 @@ from collections.abc import Iterator, Sequence
 import pytest
 from fakes import HashingEmbedder, PhraseScorer, Recorder
 
-from synth.check import Checker
-from synth.parsing.chunk import chunk_page
-from synth.parsing.structure import PageText, sentences_page, structure_pages
+from synth.check.checker import Checker
+from synth.core.settings import Settings
+from synth.core.types import Label, PageText, Paper, SourceKind, content_id
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.parsing.structure import sentences_page, structure_pages
+from synth.corpus.store import Store
 from synth.report.synthesis import Generator, SynthesisResult, Synthesizer
 from synth.retrieval.search import Retriever
-from synth.settings import Settings
-from synth.store import Store
-from synth.types import Label, Paper, SourceKind, content_id
 
 QUESTION = "Does peer tutoring help reading?"
 TUTOR = [

@@ -10,11 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from synth.core.settings import IndexSettings, Settings
+from synth.core.types import Paper, Passage, SourceKind
+from synth.corpus.store import Store
 from synth.retrieval.embed import normalise
 from synth.retrieval.index import DenseIndex
-from synth.settings import IndexSettings, Settings
-from synth.store import Store
-from synth.types import Paper, Passage, SourceKind
 
 MODEL = "fake-model"
 DIM = 16
@@ -99,7 +99,7 @@ def test_search_returns_seqs_and_cosines_best_first(settings: Settings, store: S
 
 
 def test_search_refuses_a_query_of_another_dimension(settings: Settings, store: Store) -> None:
-    from synth.errors import SynthError
+    from synth.core.errors import SynthError
 
     _add_paper(store, "a", 3)
     _embed(store, seed=3)

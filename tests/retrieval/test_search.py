@@ -8,13 +8,13 @@ from collections.abc import Iterator, Sequence
 import pytest
 from fakes import HashingEmbedder
 
-from synth.errors import SynthError
-from synth.parsing.chunk import chunk_page
-from synth.parsing.structure import sentences_page
+from synth.core.errors import SynthError
+from synth.core.settings import ChunkSettings, Settings
+from synth.core.types import Paper, SourceKind, content_id
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.parsing.structure import sentences_page
+from synth.corpus.store import Store
 from synth.retrieval.search import Hit, Reranker, Retriever
-from synth.settings import ChunkSettings, Settings
-from synth.store import Store
-from synth.types import Paper, SourceKind, content_id
 
 
 class ReversedReranker(Reranker):

@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pytest
 
-from synth.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict, Passage
+from synth.core.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict, Passage
 from synth.verify.aggregate import (
     FEATURES,
     Gates,

@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 from synth.verify.calibration import (
     fit_temperature,
     nll,

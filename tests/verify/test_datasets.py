@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 from synth.verify.datasets import (
     CONTRA,
     DATASETS,

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 from synth.verify.head import CLASSES, Head, fit_head, logit
 
 FEATURES = ("entail", "contradict")

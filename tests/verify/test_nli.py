@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 from synth.verify.nli import METADATA, HFNLIScorer, label_order, premise_text, to_synth_order
 
 

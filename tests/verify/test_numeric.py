@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from synth.types import NumericCheck as TypesNumericCheck
+from synth.core.types import NumericCheck as TypesNumericCheck
 from synth.verify.numeric import (
     NumericCheck,
     NumericStatus,

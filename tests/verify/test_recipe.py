@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from synth.errors import SynthError
-from synth.settings import ChunkSettings
-from synth.sources.scifact import split_of
+from synth.core.errors import SynthError
+from synth.core.settings import ChunkSettings
+from synth.corpus.sources.scifact import split_of
 from synth.verify.datasets import CONTRA, DATASETS, ENTAIL, NEUTRAL, Pair, read_dataset
 from synth.verify.datasets import read_healthver as read_healthver_csv
 from synth.verify.nli_data import read_snli

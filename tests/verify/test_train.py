@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from synth.errors import SynthError
-from synth.models import file_sha256
-from synth.settings import ChunkSettings, Settings
-from synth.sources.scifact import read_claims
+from synth.core.errors import SynthError
+from synth.core.models import file_sha256
+from synth.core.settings import ChunkSettings, Settings
+from synth.corpus.sources.scifact import read_claims
 from synth.verify.card import CARD
 from synth.verify.nli import METADATA, HFNLIScorer
 from synth.verify.nli_data import read_abstracts, read_snli, scifact_pairs

@@ -42,8 +42,8 @@ from experiments.tasks import (
     TagExample,
     get_task,
 )
-from synth.errors import SynthError
-from synth.settings import ExperimentsSettings
+from synth.core.errors import SynthError
+from synth.core.settings import ExperimentsSettings
 
 
 def test_nli_rows_drop_pairs_without_a_gold_label() -> None:

@@ -1,5 +1,5 @@
 """The offline readers: edge cases on small invented files, then the real pack in place
-(named test_local_data.py: tests/sources/test_local.py already holds the basename)."""
+(named test_local_data.py: tests/corpus/sources/test_local.py already holds the basename)."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from experiments.tasks import (
     TagExample,
     get_task,
 )
-from synth.errors import SynthError
+from synth.core.errors import SynthError
 
 
 def write(root: Path, relative: str, text: str, encoding: str = "utf-8") -> Path:

@@ -1,0 +1,2 @@
+"""Turning documents into page-anchored text: pure functions except
+:mod:`synth.corpus.parsing.pdf`."""

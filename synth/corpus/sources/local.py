@@ -1,0 +1,185 @@
+"""Papers from local files: PDFs, plain text / Markdown, and JSONL corpora of abstracts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from synth.core.errors import SynthError
+from synth.core.settings import ParseSettings
+from synth.core.types import Paper, SourceKind, content_id
+from synth.corpus.parsing.chunk import split_sentences
+from synth.corpus.parsing.clean import normalise_line
+from synth.corpus.parsing.pdf import read_pdf
+from synth.corpus.parsing.structure import sentences_page, structure_pages
+from synth.corpus.sources import Document
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+PDF_SUFFIXES = {".pdf"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+FORMATS = ("auto", "pdf", "text", "jsonl")
+
+
+def detect_format(path: Path, fmt: str) -> str:
+    if fmt != "auto":
+        return fmt
+    suffix = path.suffix.lower()
+    if suffix in PDF_SUFFIXES:
+        return "pdf"
+    if suffix in TEXT_SUFFIXES:
+        return "text"
+    if suffix in JSONL_SUFFIXES:
+        return "jsonl"
+    raise SynthError(
+        f"{path}: unknown file type {suffix or '(no suffix)'!r}",
+        "add PDFs, .txt/.md files or .jsonl corpora, or name the format with --format",
+    )
+
+
+def read_bytes(path: Path, settings: ParseSettings) -> bytes:
+    if not path.exists():
+        raise SynthError(f"{path}: no such file", "check the path")
+    if path.is_dir():
+        raise SynthError(f"{path}: is a directory", f"add the files in it: synth add {path}/*.pdf")
+    size_mb = path.stat().st_size / (1024 * 1024)
+    if size_mb > settings.max_file_mb:
+        raise SynthError(
+            f"{path}: {size_mb:.0f} MB is over the {settings.max_file_mb:g} MB limit",
+            "split the file, or raise SYNTH_PARSE_MAX_FILE_MB",
+        )
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SynthError(
+            f"{path}: cannot read it ({exc.strerror})", "check its permissions"
+        ) from exc
+
+
+def file_paper_id(path: Path, data: bytes) -> str:
+    """The content id of a local file: the SHA-256 of its bytes (the same PDF fetched from
+    arXiv gets the same id, so it is stored once)."""
+    kind = "pdf" if data.startswith(b"%PDF-") else "text"
+    return content_id("p", kind, hashlib.sha256(data).hexdigest())
+
+
+def load_pdf(
+    path: Path, data: bytes, on_page: Callable[[int, int], None] | None = None
+) -> Document:
+    parsed = read_pdf(path.name, data, on_page)
+    sha = hashlib.sha256(data).hexdigest()
+    paper = Paper(
+        id=file_paper_id(path, data),
+        paper_id=path.name,
+        source=SourceKind.PDF,
+        title=parsed.title or path.stem,
+        authors=parsed.authors,
+        path=str(path.resolve()),
+        pdf_sha256=sha,
+        pages=len(parsed.pages),
+    )
+    return Document(paper, parsed.pages)
+
+
+def load_text(path: Path, data: bytes) -> Document:
+    """A .txt/.md file: form feeds separate pages, blank lines paragraphs, '#' headings."""
+    if b"\x00" in data[:8192]:
+        raise SynthError(f"{path}: looks binary, not text", "add PDFs as .pdf; text must be UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SynthError(
+            f"{path}: not UTF-8 text (byte {exc.start})",
+            "convert it: iconv -t UTF-8 in.txt > out.txt",
+        ) from exc
+    pages = [[normalise_line(line) for line in page.splitlines()] for page in text.split("\f")]
+    if not any(line for page in pages for line in page):
+        raise SynthError(f"{path}: the file holds no text", "check that it is the right file")
+    title = next((line.lstrip("# ") for line in pages[0] if line), path.stem)
+    structured = structure_pages(pages)
+    paper = Paper(
+        id=file_paper_id(path, data),
+        paper_id=path.name,
+        source=SourceKind.TEXT,
+        title=title,
+        path=str(path.resolve()),
+        pages=len(structured),
+    )
+    return Document(paper, structured)
+
+
+def _record_document(record: dict[str, Any], path: Path) -> Document:
+    key = next(
+        (record[k] for k in ("doc_id", "id", "paper_id") if record.get(k) not in (None, "")), None
+    )
+    if key is None:
+        raise SynthError(
+            "the record has no doc_id or id", 'give every line an id: {"id": ..., ...}'
+        )
+    body = next((record[k] for k in ("abstract", "text", "body") if record.get(k)), None)
+    if isinstance(body, str):
+        flat = " ".join(body.split())
+        sentences = [flat[s:e] for s, e in split_sentences(flat)]
+    elif isinstance(body, list) and all(isinstance(s, str) for s in body):
+        sentences = [" ".join(s.split()) for s in body if s.strip()]
+    else:
+        raise SynthError(
+            f"record {key}: no abstract or text",
+            'give it "abstract" (a string or a list of sentences)',
+        )
+    title = " ".join(str(record.get("title") or "").split())
+    page = sentences_page(sentences)
+    authors = record.get("authors") or ()
+    paper = Paper(
+        id=content_id("p", "jsonl", title, page.text),
+        paper_id=str(key),
+        source=SourceKind.JSONL,
+        title=title,
+        authors=tuple(str(a) for a in authors) if isinstance(authors, list) else (),
+        year=record["year"] if isinstance(record.get("year"), int) else None,
+        abstract=page.text,
+        path=str(path.resolve()),
+        pages=1,
+    )
+    return Document(paper, [page])
+
+
+def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthError]]:
+    """Each line of a JSONL corpus as a document, or as the error that line has.
+    Understands SciFact's corpus format (doc_id, title, abstract as a list of sentences)
+    and plain records with id/title/abstract|text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SynthError(f"{path}: not UTF-8 text", "a JSONL corpus must be UTF-8") from exc
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict):
+                raise SynthError("the line is not a JSON object", "write one object per line")
+            document = _record_document(record, path)
+        except json.JSONDecodeError as exc:
+            yield (
+                number,
+                SynthError(f"{path}:{number}: not JSON ({exc.msg})", "fix or remove that line"),
+            )
+            continue
+        except SynthError as exc:
+            yield number, SynthError(f"{path}:{number}: {exc.message}", exc.hint)
+            continue
+        first = seen.setdefault(document.paper.paper_id, number)
+        if first != number:
+            yield (
+                number,
+                SynthError(
+                    f"{path}:{number}: id {document.paper.paper_id} repeats line {first}",
+                    "give every record its own id",
+                ),
+            )
+            continue
+        yield number, document

@@ -1,0 +1,366 @@
+"""The corpus store: one SQLite database (WAL mode) under ``SYNTH_HOME`` holding papers,
+their page texts and passages, with an FTS5 index over passages for BM25.
+
+A paper, its pages and its passages are written in one transaction: an interrupted ingest
+leaves either the whole paper or none of it.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+from synth.core.arxiv_ids import parse_arxiv_id
+from synth.core.errors import SynthError
+from synth.core.types import PageText, Paper, Passage
+
+SCHEMA_VERSION = 2  # 2: embeddings
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS papers (
+    id TEXT PRIMARY KEY,
+    paper_id TEXT NOT NULL UNIQUE,
+    arxiv_id TEXT,
+    record TEXT NOT NULL,
+    added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+);
+CREATE INDEX IF NOT EXISTS papers_arxiv ON papers(arxiv_id);
+CREATE TABLE IF NOT EXISTS pages (
+    paper TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (paper, number)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    rowid INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    paper TEXT NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+    record TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS passages_paper ON passages(paper);
+CREATE VIRTUAL TABLE IF NOT EXISTS passages_fts USING fts5(
+    text, content='passages', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER IF NOT EXISTS passages_ai AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, text) VALUES (new.rowid, new.text);
+END;
+-- One vector per (model, passage). ``seq`` only grows (AUTOINCREMENT), so it names a vector
+-- for good: the FAISS index uses it as its id and can tell added rows from removed ones.
+CREATE TABLE IF NOT EXISTS embeddings (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    passage INTEGER NOT NULL REFERENCES passages(rowid) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    vector BLOB NOT NULL,
+    UNIQUE (model, passage)
+);
+CREATE INDEX IF NOT EXISTS embeddings_passage ON embeddings(passage);
+CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+"""
+
+
+class AddStatus(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class Found:
+    """A passage as retrieval hands it on: its row key, the record and its paper's title."""
+
+    key: int
+    passage: Passage
+    title: str
+
+
+@dataclass(frozen=True)
+class Vectors:
+    """Stored embeddings: ``seqs[i]`` names row ``matrix[i]`` of passage ``keys[i]``."""
+
+    seqs: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64]
+    matrix: npt.NDArray[np.float32]
+
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query matching any word of ``text``, each quoted so no character in a claim
+    can be read as FTS5 syntax; BM25 then weighs the words by rarity."""
+    words = dict.fromkeys(w.lower() for w in _WORD.findall(text) if len(w) > 1 or w.isdigit())
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+@dataclass(frozen=True)
+class PaperSummary:
+    paper: Paper
+    passages: int
+    added_at: str
+
+
+class Store:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute("PRAGMA foreign_keys=ON")
+            self._conn.execute("PRAGMA synchronous=NORMAL")
+            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise SynthError(
+                    f"{path} was written by a newer synth (schema {version})",
+                    "upgrade synth, or point SYNTH_HOME at another folder",
+                )
+            self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except sqlite3.DatabaseError as exc:
+            raise SynthError(
+                f"{path}: cannot open the corpus database ({exc})",
+                "move the file aside (synth creates a new one) or point SYNTH_HOME elsewhere",
+            ) from exc
+        except OSError as exc:
+            raise SynthError(
+                f"{path.parent}: cannot create the synth home ({exc.strerror})",
+                "set SYNTH_HOME to a writable folder",
+            ) from exc
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:  # Ctrl-C included: roll back, then let it propagate
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _paper(self, where: str, *args: object) -> Paper | None:
+        row = self._conn.execute(f"SELECT record FROM papers WHERE {where}", args).fetchone()
+        return Paper.model_validate_json(row[0]) if row else None
+
+    def get(self, uid: str) -> Paper | None:
+        """The paper with content id ``uid``."""
+        return self._paper("id = ?", uid)
+
+    def by_paper_id(self, paper_id: str) -> Paper | None:
+        return self._paper("paper_id = ?", paper_id)
+
+    def find(self, ref: str) -> Paper | None:
+        """The paper a user means by ``ref``: its paper_id, its content id, or its arXiv id
+        (with or without version) when exactly one stored paper has it."""
+        found = self.by_paper_id(ref) or self.get(ref)
+        if found:
+            return found
+        try:
+            base = parse_arxiv_id(ref).base
+        except SynthError:
+            return None
+        rows = self._conn.execute(
+            "SELECT record FROM papers WHERE arxiv_id = ?", (base,)
+        ).fetchall()
+        if len(rows) == 1:
+            return Paper.model_validate_json(rows[0][0])
+        return None
+
+    def require(self, ref: str) -> Paper:
+        paper = self.find(ref)
+        if paper is None:
+            raise SynthError(
+                f"{ref}: no such paper in the corpus",
+                f"add it first (synth fetch {ref}, or synth add FILE), "
+                "or see what is stored: synth corpus list",
+            )
+        return paper
+
+    def add(
+        self, paper: Paper, pages: list[PageText], passages: list[Passage], replace: bool
+    ) -> AddStatus:
+        """Store a paper with its pages and passages in one transaction.
+
+        The same content (same ``paper.id``) is stored once. A different paper under a
+        ``paper_id`` that is taken replaces it when ``replace`` is true (a new version of
+        the same file or arXiv id); otherwise it is refused.
+        """
+        with self._transaction() as conn:
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper.id,)).fetchone():
+                return AddStatus.UNCHANGED
+            taken = self.by_paper_id(paper.paper_id)
+            if taken and not replace:
+                raise SynthError(
+                    f"{paper.paper_id}: that id already names another paper "
+                    f"({taken.path or taken.url or taken.id})",
+                    "rename the file, or first remove the stored one: "
+                    f"synth corpus remove {paper.paper_id}",
+                )
+            if taken:
+                conn.execute("DELETE FROM papers WHERE id = ?", (taken.id,))
+            conn.execute(
+                "INSERT INTO papers(id, paper_id, arxiv_id, record) VALUES (?, ?, ?, ?)",
+                (paper.id, paper.paper_id, paper.arxiv_id, paper.model_dump_json()),
+            )
+            conn.executemany(
+                "INSERT INTO pages(paper, number, text) VALUES (?, ?, ?)",
+                [(paper.id, page.number, page.text) for page in pages],
+            )
+            conn.executemany(
+                "INSERT INTO passages(id, paper, record, text) VALUES (?, ?, ?, ?)",
+                [(p.id, paper.id, p.model_dump_json(), p.text) for p in passages],
+            )
+        return AddStatus.UPDATED if taken else AddStatus.ADDED
+
+    def remove(self, paper: Paper) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM papers WHERE id = ?", (paper.id,))
+
+    def summaries(self) -> list[PaperSummary]:
+        rows = self._conn.execute(
+            "SELECT p.record, p.added_at, (SELECT count(*) FROM passages s WHERE s.paper = p.id) "
+            "FROM papers p ORDER BY p.added_at, p.paper_id"
+        ).fetchall()
+        return [PaperSummary(Paper.model_validate_json(r), n, at) for r, at, n in rows]
+
+    def pages(self, paper: Paper) -> list[tuple[int, str]]:
+        return list(
+            self._conn.execute(
+                "SELECT number, text FROM pages WHERE paper = ? ORDER BY number", (paper.id,)
+            )
+        )
+
+    def passages(self, paper: Paper) -> list[Passage]:
+        rows = self._conn.execute(
+            "SELECT record FROM passages WHERE paper = ? ORDER BY rowid", (paper.id,)
+        )
+        return [Passage.model_validate_json(r) for (r,) in rows]
+
+    def count_passages(self) -> int:
+        return int(self._conn.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def _paper_filter(self, papers: list[Paper] | None, column: str) -> tuple[str, list[str]]:
+        if papers is None:
+            return "", []
+        marks = ",".join("?" * len(papers))
+        return f" AND {column} IN ({marks})", [p.id for p in papers]
+
+    def unembedded(
+        self, model: str, limit: int, papers: list[Paper] | None = None
+    ) -> list[tuple[int, str]]:
+        """Up to ``limit`` passages (key, text) with no vector for ``model`` yet (only
+        those of ``papers`` when given)."""
+        where, args = self._paper_filter(papers, "p.paper")
+        return list(
+            self._conn.execute(
+                "SELECT p.rowid, p.text FROM passages p WHERE NOT EXISTS "
+                "(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?)"
+                f"{where} ORDER BY p.rowid LIMIT ?",
+                [model, *args, limit],
+            )
+        )
+
+    def count_unembedded(self, model: str, papers: list[Paper] | None = None) -> int:
+        where, args = self._paper_filter(papers, "p.paper")
+        return int(
+            self._conn.execute(
+                "SELECT count(*) FROM passages p WHERE NOT EXISTS "
+                f"(SELECT 1 FROM embeddings e WHERE e.passage = p.rowid AND e.model = ?){where}",
+                [model, *args],
+            ).fetchone()[0]
+        )
+
+    def put_vectors(self, model: str, keys: list[int], matrix: npt.NDArray[np.float32]) -> None:
+        """Store one vector per passage key, all in one transaction."""
+        rows = np.ascontiguousarray(matrix, dtype=np.float32)
+        with self._transaction() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO embeddings(passage, model, vector) VALUES (?, ?, ?)",
+                [(key, model, rows[i].tobytes()) for i, key in enumerate(keys)],
+            )
+
+    def vectors(self, model: str, after_seq: int = 0, papers: list[Paper] | None = None) -> Vectors:
+        """The stored vectors of ``model`` with ``seq > after_seq``, optionally only those
+        of the given papers, in ``seq`` order."""
+        where, args = self._paper_filter(papers, "p.paper")
+        rows = self._conn.execute(
+            "SELECT e.seq, e.passage, e.vector FROM embeddings e "
+            "JOIN passages p ON p.rowid = e.passage "
+            f"WHERE e.model = ? AND e.seq > ?{where} ORDER BY e.seq",
+            [model, after_seq, *args],
+        ).fetchall()
+        if not rows:
+            return Vectors(
+                np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros((0, 0), np.float32)
+            )
+        matrix = np.stack([np.frombuffer(r[2], dtype=np.float32) for r in rows])
+        return Vectors(
+            np.array([r[0] for r in rows], np.int64), np.array([r[1] for r in rows], np.int64),
+            matrix,
+        )  # fmt: skip
+
+    def vector_stats(self, model: str, upto_seq: int) -> tuple[int, int]:
+        """(count, sum of seq) of ``model``'s vectors with ``seq <= upto_seq``: an index
+        built up to that seq is still valid exactly when these match what it holds."""
+        count, total = self._conn.execute(
+            "SELECT count(*), coalesce(sum(seq), 0) FROM embeddings WHERE model = ? AND seq <= ?",
+            (model, upto_seq),
+        ).fetchone()
+        return int(count), int(total)
+
+    def seq_keys(self, seqs: list[int]) -> dict[int, int]:
+        """Passage key of each vector ``seq`` (seqs that no longer exist are left out)."""
+        if not seqs:
+            return {}
+        marks = ",".join("?" * len(seqs))
+        rows = self._conn.execute(
+            f"SELECT seq, passage FROM embeddings WHERE seq IN ({marks})", seqs
+        )
+        return {int(seq): int(key) for seq, key in rows}
+
+    def bm25(self, text: str, k: int, papers: list[Paper] | None = None) -> list[tuple[int, float]]:
+        """The ``k`` best passages for ``text`` by BM25, as (key, score), higher is better."""
+        query = fts_query(text)
+        if not query:
+            return []
+        where, args = self._paper_filter(papers, "p.paper")
+        rows = self._conn.execute(
+            "SELECT f.rowid, bm25(passages_fts) AS score FROM passages_fts f "
+            "JOIN passages p ON p.rowid = f.rowid "
+            f"WHERE passages_fts MATCH ?{where} ORDER BY score LIMIT ?",
+            [query, *args, k],
+        )
+        return [(int(key), -float(score)) for key, score in rows]  # FTS5 bm25 is negative
+
+    def found(self, keys: list[int]) -> dict[int, Found]:
+        """The passages with these keys, with their papers' titles."""
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(
+            "SELECT s.rowid, s.record, json_extract(p.record, '$.title') FROM passages s "
+            f"JOIN papers p ON p.id = s.paper WHERE s.rowid IN ({marks})",
+            keys,
+        )
+        return {
+            int(key): Found(int(key), Passage.model_validate_json(record), title or "")
+            for key, record, title in rows
+        }

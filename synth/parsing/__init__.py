@@ -1,1 +1,0 @@
-"""Turning documents into page-anchored text: pure functions except :mod:`synth.parsing.pdf`."""

@@ -1,0 +1,78 @@
+"""Local files: text/Markdown and JSONL corpora (PDFs are covered in tests/corpus/parsing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from synth.core.errors import SynthError
+from synth.core.settings import ParseSettings
+from synth.core.types import SourceKind
+from synth.corpus.sources.local import detect_format, load_text, read_bytes, read_jsonl
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def test_markdown_pages_sections_and_paragraphs(tmp_path: Path) -> None:
+    text = (
+        "# My Notes\n\n## Results\n\nGains were 2 points.\nThey held up.\n\fPage two starts here."
+    )
+    doc = load_text(tmp_path / "notes.md", text.encode())
+    assert doc.paper.paper_id == "notes.md" and doc.paper.source is SourceKind.TEXT
+    assert doc.paper.title == "My Notes" and doc.paper.pages == 2
+    first = doc.pages[0]
+    body = [b for b in first.blocks if b.kind == "body"]
+    assert first.text[body[0].start : body[0].end] == "Gains were 2 points. They held up."
+    assert body[0].section == "Results"
+    assert doc.pages[1].text == "Page two starts here."
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"\x00\x01\x02binary", "looks binary"),
+        (b"caf\xe9", "not UTF-8"),
+        (b"\n \n", "holds no text"),
+    ],
+)
+def test_unreadable_text_files(tmp_path: Path, data: bytes, words: str) -> None:
+    with pytest.raises(SynthError) as caught:
+        load_text(tmp_path / "bad.txt", data)
+    assert "bad.txt" in caught.value.message and words in caught.value.message and caught.value.hint
+
+
+def test_scifact_format_and_plain_records() -> None:
+    path = FIXTURES / "scifact_corpus.jsonl"
+    items = dict(read_jsonl(path, path.read_bytes()))
+    docs = {n: d for n, d in items.items() if not isinstance(d, SynthError)}
+    errors = {n: e for n, e in items.items() if isinstance(e, SynthError)}
+    assert sorted(d.paper.paper_id for d in docs.values()) == ["101", "102", "note-7"]
+    warm = docs[1]
+    assert warm.paper.title == "Warm baths and sleep onset"
+    spans = warm.pages[0].blocks[0].sentences
+    assert spans is not None and len(spans) == 3  # SciFact's own sentence split is kept
+    assert (
+        warm.pages[0].text[spans[1][0] : spans[1][1]]
+        == "Sleep onset came 12 minutes earlier on average."
+    )
+    assert docs[3].pages[0].blocks[0].sentences == ((0, 35), (36, 72))
+    assert sorted(errors) == [4, 5, 6]
+    assert "not JSON" in errors[4].message and ":4:" in errors[4].message
+    assert "no abstract" in errors[5].message
+    assert "repeats line 1" in errors[6].message
+
+
+def test_format_detection_and_limits(tmp_path: Path) -> None:
+    assert detect_format(Path("a.PDF"), "auto") == "pdf"
+    assert detect_format(Path("a.jsonl"), "auto") == "jsonl"
+    assert detect_format(Path("a.bin"), "text") == "text"
+    with pytest.raises(SynthError, match="unknown file type"):
+        detect_format(Path("a.docx"), "auto")
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * (2 * 1024 * 1024))
+    with pytest.raises(SynthError, match="over the 1 MB limit") as caught:
+        read_bytes(big, ParseSettings(max_file_mb=1))
+    assert "SYNTH_PARSE_MAX_FILE_MB" in (caught.value.hint or "")
+    with pytest.raises(SynthError, match="no such file"):
+        read_bytes(tmp_path / "missing.pdf", ParseSettings())

@@ -19,8 +19,9 @@ from experiments.config import PRESET_SEEDS, RunConfig, resolve
 from experiments.data import DataSource
 from experiments.runner import Runner
 from experiments.spec import ClaimSpec
-from experiments.stats import Measured, Outcome, decide, explain, paired_delta
+from experiments.stats import Measured, decide, explain, paired_delta
 from experiments.summarize import mean_scores
+from synth.core.types import Reproduced
 
 Log = Callable[[str], None]
 
@@ -41,7 +42,7 @@ class Reproduction(BaseModel):
     spec: ClaimSpec
     preset: str
     model: str
-    verdict: Outcome
+    verdict: Reproduced
     claimed: dict[str, Any]
     measured: Measured
     table: tuple[Row, ...]

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from experiments.spec import Direction
 from synth.core.errors import SynthError
-from synth.core.types import Reproduced as Outcome
+from synth.core.types import Reproduced
 
 
 class Measured(BaseModel):
@@ -112,7 +112,7 @@ def decide(
     magnitude: float | None,
     measured: Measured,
     smallest_effect: float = 1.0,
-) -> Outcome:
+) -> Reproduced:
     """The verdict on a claim, for an increase (a decrease is mirrored):
 
     - NOT_REPRODUCED: the whole CI lies below the bar (``smallest_effect``, or half the claimed
@@ -122,11 +122,11 @@ def decide(
     """
     bar = _bar(magnitude, smallest_effect)
     if len(measured.seeds) < 2:
-        return Outcome.INCONCLUSIVE
+        return Reproduced.INCONCLUSIVE
     low, high = _claimed_side(spec_direction, measured)
     if high < bar:
-        return Outcome.NOT_REPRODUCED
-    return Outcome.REPRODUCED if low > 0 else Outcome.INCONCLUSIVE
+        return Reproduced.NOT_REPRODUCED
+    return Reproduced.REPRODUCED if low > 0 else Reproduced.INCONCLUSIVE
 
 
 def _points(value: float) -> str:
@@ -134,7 +134,7 @@ def _points(value: float) -> str:
 
 
 def explain(
-    outcome: Outcome,
+    outcome: Reproduced,
     spec_direction: Direction,
     magnitude: float | None,
     measured: Measured,
@@ -155,9 +155,9 @@ def explain(
     )
     high = _claimed_side(spec_direction, measured)[1]
     bar = _bar(magnitude, smallest_effect)
-    if outcome == Outcome.REPRODUCED:
+    if outcome == Reproduced.REPRODUCED:
         why = f"the interval lies on the claimed side of no change and reaches {_points(bar)}"
-    elif outcome == Outcome.NOT_REPRODUCED:
+    elif outcome == Reproduced.NOT_REPRODUCED:
         if high <= 0:
             why = "the interval lies on the opposite side of no change"
         elif magnitude is not None and bar > smallest_effect:

@@ -9,8 +9,9 @@ import math
 import pytest
 
 from experiments.spec import Direction
-from experiments.stats import Measured, Outcome, decide, explain, paired_delta, t_quantile_95
+from experiments.stats import Measured, decide, explain, paired_delta, t_quantile_95
 from synth.core.errors import SynthError
+from synth.core.types import Reproduced as Outcome
 
 UP, DOWN = Direction.INCREASE, Direction.DECREASE
 

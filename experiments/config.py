@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from experiments.tasks import Kind, Role, get_task
-from synth.core.errors import SynthError
+from synth.core.errors import SynthError, invalid
 from synth.core.types import content_id
 
 
@@ -142,9 +142,7 @@ def resolve(values: dict[str, Any], source: str = "config") -> RunConfig:
     try:
         return RunConfig.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise SynthError(f"{source}: {where}: {first['msg']}", "fix that key") from exc
+        raise invalid(exc, source, "fix that key") from exc
 
 
 def read_toml(path: Path, what: str) -> dict[str, Any]:

@@ -36,7 +36,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from experiments.config import read_toml
 from experiments.tasks import LANGUAGES, TASKS, Role, get_task, task_names
 from synth.check.claims import LANGUAGE_NAMES, detect_language, normalise_claim
-from synth.core.errors import SynthError
+from synth.core.errors import SynthError, invalid
 from synth.verify.numeric import PERCENT, POINTS, extract_quantities
 
 
@@ -386,9 +386,6 @@ def load_spec(path: Path) -> ClaimSpec:
     except SynthError as exc:
         raise SynthError(f"{path}: {exc.message}", exc.hint) from exc
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "spec"
-        raise SynthError(
-            f"{path}: {where}: {first['msg']}",
-            f"fix that key (keys: {', '.join(ClaimSpec.model_fields)})",
+        raise invalid(
+            exc, str(path), f"fix that key (keys: {', '.join(ClaimSpec.model_fields)})"
         ) from exc

@@ -62,17 +62,13 @@ def handles_errors(command: F) -> F:
 def load_settings() -> Settings:
     from pydantic import ValidationError
 
-    from synth.core.errors import SynthError
+    from synth.core.errors import invalid
     from synth.core.settings import Settings
 
     try:
         return Settings()
     except ValidationError as exc:
-        first = exc.errors()[0]
-        raise SynthError(
-            f"bad setting {'.'.join(str(p) for p in first['loc'])}: {first['msg']}",
-            "fix the SYNTH_* environment variable",
-        ) from exc
+        raise invalid(exc, "bad setting", "fix the SYNTH_* environment variable") from exc
 
 
 @contextmanager

@@ -107,7 +107,7 @@ def test_fetch_from_a_mirror_with_pdfs(fake_mirror: Path, monkeypatch: pytest.Mo
 def test_bad_setting_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SYNTH_CHUNK_MAX_SENTENCES", "zero")
     result = runner.invoke(app, ["corpus", "list"])
-    assert result.exit_code == 1 and "bad setting chunk.max_sentences" in result.output
+    assert result.exit_code == 1 and "bad setting: chunk.max_sentences" in result.output
 
 
 def test_info_and_version(synth_home: Path) -> None:

@@ -33,7 +33,7 @@ setup: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,experiments]'
 	touch $@
 
 # The main job: audit the demo report (claims supported, contradicted by a wrong number,
@@ -87,8 +87,8 @@ bench-transfer: setup
 	$(BIN)/python benchmarks/bench_transfer.py $(BENCH_ARGS)
 
 lint: setup
-	$(BIN)/ruff check synth experiments tests benchmarks
-	$(BIN)/ruff format --check synth experiments tests benchmarks
+	$(BIN)/ruff check synth experiments tests benchmarks examples
+	$(BIN)/ruff format --check synth experiments tests benchmarks examples
 
 typecheck: setup
 	$(BIN)/mypy

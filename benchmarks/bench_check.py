@@ -8,11 +8,11 @@ cut to ``--abstracts`` abstracts, and the first ``--claims`` SciFact training cl
 Into a fresh SYNTH_HOME it times, one by one: ingest (parse + chunk + SQLite), embedding
 every passage (the embedder of SYNTH_EMBED_MODEL, all-MiniLM-L6-v2 by default), building
 the exact FAISS index and, separately, an HNSW index; then checking the claims against the
-whole corpus with the checker ``synth check`` uses (the verifier of SYNTH_VERIFY_MODEL,
-by default the one shipped with synth, and its verdict head), then the same claims again
-without the head (sentences only and the threshold rule: the path before the head). torch
-runs on ``--threads`` CPU threads. Reports seconds, claims/s and the process's peak
-resident memory as JSON.
+whole corpus through the Python API, as ``synth check`` does (``synth.open(home)``, then
+``check_many``: the verifier of SYNTH_VERIFY_MODEL, by default the one shipped with synth,
+and its verdict head), then the same claims again without the head (sentences only and
+the threshold rule: the path before the head). torch runs on ``--threads`` CPU threads.
+Reports seconds, claims/s and the process's peak resident memory as JSON.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from synth.check.checker import Checker, configured_checker
-from synth.core.settings import Settings
-from synth.corpus.ingest import Ingestor
+import synth
+from synth.api import Session
 from synth.corpus.sources.scifact import read_claims
-from synth.corpus.store import Store
 from synth.retrieval.index import DenseIndex
 
 
@@ -39,10 +37,10 @@ def _timed(step: str, times: dict[str, float], start: float) -> float:
     return now
 
 
-def _check_all(checker: Checker, claims: list[str]) -> float:
+def _check_all(session: Session, claims: list[str]) -> float:
     t = time.perf_counter()
-    for claim in claims:
-        checker.check(claim)
+    for _ in session.check_many(claims):
+        pass
     return time.perf_counter() - t
 
 
@@ -56,37 +54,36 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     data = Path(os.environ.get("SYNTH_SHARED_DATA", "../shared/data")) / "scifact"
-    user = Settings()  # where the built verifier lives
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
         corpus = root / "corpus.jsonl"
         lines = (data / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
         corpus.write_text("\n".join(lines[: args.abstracts]) + "\n", encoding="utf-8")
-        settings = user.model_copy(update={"home": root / "home"})
         times: dict[str, float] = {}
-        with Store(settings.db_path) as store:
+        # a fresh home: the verifier a new user gets (the shipped one, or SYNTH_VERIFY_MODEL)
+        with synth.open(root / "home") as session:
+            settings = session.settings
             t = time.perf_counter()
-            list(Ingestor(store, settings).add_paths([corpus], "jsonl"))
+            session.add([corpus], "jsonl")
             t = _timed("ingest_s", times, t)
-            # the checker users get (verifier, verdict head, retriever), as synth check wires it
-            checker = configured_checker(store, settings, models_dir=user.models_dir)
-            checker.retriever.embed_pending()
+            # the checker users get (verifier, verdict head, retriever), exactly as synth check
+            session.checker.retriever.embed_pending()
             t = _timed("embed_s", times, t)
-            checker.retriever.prepare()  # exact index: every vector is stored already
+            checker = session.checker  # exact index: every vector is stored already
             t = _timed("index_exact_s", times, t)
             all_hnsw = settings.index.model_copy(update={"exact_max": 0})
             hnsw = DenseIndex(root / "hnsw", checker.retriever.embedder.name, all_hnsw)
-            hnsw.sync(store)
+            hnsw.sync(session.store)
             t = _timed("index_hnsw_s", times, t)
             claims = [c.claim for c in read_claims(data / "claims_train.jsonl")[: args.claims]]
-            checker.check(claims[0])  # load the verifier before timing
-            seconds = _check_all(checker, claims)
+            session.check(claims[0])  # load the verifier before timing
+            seconds = _check_all(session, claims)
             # the previous path in the same run: no verdict head, so sentences only and the
             # threshold rule (what synth check did before the head)
             head, checker.head = checker.head, None
-            rule_seconds = _check_all(checker, claims)
+            rule_seconds = _check_all(session, claims)
             checker.head = head
-            passages = store.count_passages()
+            passages = session.store.count_passages()
     print(
         json.dumps(
             {

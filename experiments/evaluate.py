@@ -1,7 +1,7 @@
 """From model outputs to XTREME's scores (pure: numpy arrays in, numbers out).
 
-Every function returns ``{"score": main metric, ...}`` on a 0-100 scale; QA adds
-``exact_match`` beside its F1, BUCC the threshold it chose.
+Every function returns a :class:`~experiments.records.LanguageScore` on a 0-100 scale: the
+task's metric, and for QA the exact match beside its F1, for BUCC the threshold it chose.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import numpy as np
 
 from experiments import metrics
 from experiments.features import Feature
+from experiments.records import LanguageScore
 from experiments.tasks import (
     ChoiceExample,
     Example,
@@ -66,32 +67,32 @@ def decode_tags(features: Sequence[Feature], logits: Sequence[np.ndarray]) -> li
 def score_examples(
     task: Task, examples: Sequence[Example], features: Sequence[Feature],
     logits: Sequence[np.ndarray], labels: Sequence[str],
-) -> dict[str, float]:  # fmt: skip
+) -> LanguageScore:  # fmt: skip
     """The task's metric on one language's examples."""
     if task.metric is Metric.QA_F1:
         qa = [e for e in examples if isinstance(e, QAExample)]
         answers = decode_qa(features, logits, qa)
         scores = metrics.qa_scores(answers, [[a for a, _ in e.answers] for e in qa])
-        return {"score": scores["f1"], "exact_match": scores["exact_match"]}
+        return LanguageScore(score=scores["f1"], exact_match=scores["exact_match"])
     if task.metric in (Metric.TOKEN_F1, Metric.SPAN_F1):
         tagged = [e for e in examples if isinstance(e, TagExample)]
         pred = [[labels[i] if i >= 0 else "" for i in row] for row in decode_tags(features, logits)]
         gold = [[labels[i] for i in e.labels] for e in tagged]
         if task.metric is Metric.SPAN_F1:
-            return {"score": metrics.span_f1(pred, gold)}
-        return {"score": metrics.token_f1(pred, gold)}
+            return LanguageScore(score=metrics.span_f1(pred, gold))
+        return LanguageScore(score=metrics.token_f1(pred, gold))
     gold_labels = [e.label for e in examples if isinstance(e, PairExample | ChoiceExample)]
-    return {"score": metrics.accuracy([int(s.argmax()) for s in logits], gold_labels)}
+    return LanguageScore(score=metrics.accuracy([int(s.argmax()) for s in logits], gold_labels))
 
 
 def score_retrieval(
     task: Task, split: RetrievalSet, source: np.ndarray, english: np.ndarray
-) -> dict[str, float]:
+) -> LanguageScore:
     """Tatoeba: nearest-neighbour accuracy (source -> English); BUCC: F1 of margin-mined
     pairs at the threshold that is best on the gold pairs (the BUCC dev protocol)."""
     similarity = source @ english.T
     if task.metric is Metric.ACCURACY:
-        return {"score": metrics.retrieval_accuracy(similarity)}
+        return LanguageScore(score=metrics.retrieval_accuracy(similarity))
     scored = metrics.mine_pairs(similarity)
     f1, threshold = metrics.best_threshold_f1(scored, set(split.gold))
-    return {"score": f1, "threshold": threshold}
+    return LanguageScore(score=f1, threshold=threshold)

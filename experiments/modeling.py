@@ -90,8 +90,9 @@ def task_loss(kind: Kind, logits: torch.Tensor, labels: torch.Tensor) -> torch.T
 
 
 def middle_layer(num_layers: int, layer: int | None) -> int:
-    """The hidden layer retrieval pools: ``layer``, or 14/24 of the depth as the paper does
-    for XLM-R Large (hidden_states[0] is the embedding output)."""
+    """The hidden layer retrieval pools (hidden_states[0] is the embedding output): ``layer``,
+    or 14/24 of the depth when the config names none (the full preset names the paper's 13
+    for XLM-R Large)."""
     chosen = round(num_layers * 14 / 24) if layer is None else layer
     return max(0, min(num_layers, chosen))
 

@@ -13,37 +13,48 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
 from experiments.config import PRESET_SEEDS, RunConfig, resolve
 from experiments.data import DataSource
+from experiments.records import BASELINE, RunMetrics
 from experiments.runner import Runner
-from experiments.spec import ClaimSpec
+from experiments.spec import ClaimSpec, Direction
 from experiments.stats import Measured, decide, explain, paired_delta
 from experiments.summarize import mean_scores
-from synth.core.types import Reproduced
+from synth.core.types import Record, Reproduced
 
 Log = Callable[[str], None]
+INTERMEDIATE = "intermediate"  # the arm of the spec's intermediate task(s)
 
 
-class Row(BaseModel):
-    model_config = ConfigDict(frozen=True)
+class Row(Record):
+    """One task and language: each arm's score averaged over its runs."""
+
     task: str
     language: str
     baseline: float
     intermediate: float
 
+    @property
+    def delta(self) -> float:
+        return self.intermediate - self.baseline
 
-class Reproduction(BaseModel):
+
+class Claimed(Record):
+    """What the claim says: the direction of the change, and its size when it gives one."""
+
+    direction: Direction
+    magnitude: float | None
+
+
+class Reproduction(Record):
     """What ``synth reproduce --json`` prints, and what an audit shows beside the claim."""
 
-    model_config = ConfigDict(frozen=True)
     claim: str
     spec: ClaimSpec
     preset: str
     model: str
     verdict: Reproduced
-    claimed: dict[str, Any]
+    claimed: Claimed
     measured: Measured
     table: tuple[Row, ...]
     run_dirs: tuple[str, ...]
@@ -57,7 +68,7 @@ def run_configs(
     """(arm, seed, config) for the baseline and the intermediate arm at every seed."""
     plans = []
     for seed in seeds or PRESET_SEEDS[preset]:
-        for arm, intermediate in (("baseline", ()), ("intermediate", spec.intermediate)):
+        for arm, intermediate in ((BASELINE, ()), (INTERMEDIATE, spec.intermediate)):
             values = {
                 **overrides, "preset": preset, "seed": seed, "intermediate": list(intermediate),
                 "targets": list(spec.targets), "languages": list(spec.languages),
@@ -70,22 +81,18 @@ def run_configs(
 
 
 def folder_name(config: RunConfig) -> str:
-    arm = "+".join(config.intermediate) or "baseline"
+    arm = "+".join(config.intermediate) or BASELINE
     return f"{config.preset}-{arm}-s{config.seed}-{config.config_hash()[4:12]}"
 
 
-def run_score(metrics: dict[str, Any]) -> float:
-    return float(metrics["average"])
-
-
-def table_rows(runs: dict[str, list[dict[str, Any]]]) -> tuple[Row, ...]:
+def table_rows(runs: dict[str, list[RunMetrics]]) -> tuple[Row, ...]:
     """Per task and language, each arm's score averaged over its runs."""
-    base, inter = mean_scores(runs["baseline"]), mean_scores(runs["intermediate"])
+    base, inter = mean_scores(runs[BASELINE]), mean_scores(runs[INTERMEDIATE])
     return tuple(
-        Row(task=t, language=lang, baseline=score, intermediate=inter[t]["languages"][lang])
+        Row(task=t, language=lang, baseline=score, intermediate=inter[t].languages[lang])
         for t in sorted(base)
-        for lang, score in sorted(base[t]["languages"].items())
-        if lang in inter.get(t, {}).get("languages", {})
+        for lang, score in sorted(base[t].languages.items())
+        if t in inter and lang in inter[t].languages
     )
 
 
@@ -94,11 +101,11 @@ def reproduce(
     echo: Log, seeds: tuple[int, ...] | None = None,
 ) -> Reproduction:  # fmt: skip
     """Run (or resume) every run of the spec and judge the claim on their scores."""
-    scores: dict[str, dict[int, float]] = {"baseline": {}, "intermediate": {}}
-    runs: dict[str, list[dict[str, Any]]] = {"baseline": [], "intermediate": []}
+    scores: dict[str, dict[int, float]] = {BASELINE: {}, INTERMEDIATE: {}}
+    runs: dict[str, list[RunMetrics]] = {BASELINE: [], INTERMEDIATE: []}
     folders: list[str] = []
     notes: set[str] = set()
-    cache: dict[str, dict[str, Any]] = {}
+    cache: dict[str, RunMetrics] = {}
     model_note = ""
     for arm, seed, config in run_configs(spec, preset, overrides, seeds):
         folder = runs_dir / folder_name(config)
@@ -107,15 +114,15 @@ def reproduce(
             cache[str(folder)] = Runner(config, folder, data, echo).run()
             folders.append(str(folder))
         metrics = cache[str(folder)]
-        scores[arm][seed] = run_score(metrics)
+        scores[arm][seed] = metrics.average
         runs[arm].append(metrics)
-        notes.update(metrics["stand_ins"])
-        model_note = metrics["model_note"]
-    measured = paired_delta(scores["baseline"], scores["intermediate"])
+        notes.update(metrics.stand_ins)
+        model_note = metrics.model_note
+    measured = paired_delta(scores[BASELINE], scores[INTERMEDIATE])
     outcome = decide(spec.direction, spec.magnitude, measured)
     return Reproduction(
         claim=spec.claim, spec=spec, preset=preset, model=model_note, verdict=outcome,
-        claimed={"direction": spec.direction.value, "magnitude": spec.magnitude},
+        claimed=Claimed(direction=spec.direction, magnitude=spec.magnitude),
         measured=measured, table=table_rows(runs), run_dirs=tuple(folders),
         notes=tuple(sorted(notes)),
         explanation=explain(outcome, spec.direction, spec.magnitude, measured),

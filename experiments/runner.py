@@ -13,7 +13,6 @@ folder holding another config is refused, never overwritten.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import time
@@ -25,22 +24,26 @@ from typing import TYPE_CHECKING, Any
 from experiments.config import RunConfig
 from experiments.data import DataSource, Split
 from experiments.encoders import describe
+from experiments.records import (
+    IntermediateMetrics,
+    LanguageScore,
+    R,
+    RunMetrics,
+    TaskScores,
+    read_json,
+    read_record,
+    write_record,
+)
 from experiments.tasks import Kind, RetrievalSet, Task, get_task
 from synth.core.errors import SynthError
 from synth.core.files import write_json
+from synth.core.types import Record
 
 if TYPE_CHECKING:
     from experiments.encoders import Encoder
 
 Log = Callable[[str], None]
 DONE = "DONE"
-
-
-def read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SynthError(f"{path}: unreadable ({exc})", "delete the run folder to redo it") from exc
 
 
 @dataclass(frozen=True)
@@ -69,13 +72,14 @@ class RunFolder:
     def done(self, phase: str = "") -> bool:
         return (self.path / phase / DONE).exists()
 
-    def finish(self, phase: str, metrics: dict[str, Any]) -> None:
-        write_json(self.path / phase / "metrics.json", metrics)
+    def finish(self, phase: str, metrics: Record) -> None:
+        """Write the phase's metrics.json, then its DONE marker."""
+        write_record(self.path / phase / "metrics.json", metrics)
         (self.path / phase / DONE).write_text(time.strftime("%Y-%m-%dT%H:%M:%S\n"))
 
-    def metrics(self, phase: str = "") -> dict[str, Any]:
-        payload: dict[str, Any] = read_json(self.path / phase / "metrics.json")
-        return payload
+    def metrics(self, phase: str, kind: type[R]) -> R:
+        """The metrics.json of a finished ``phase`` ("" for the run) as a ``kind`` record."""
+        return read_record(self.path / phase / "metrics.json", kind)
 
     def logger(self, echo: Log) -> Log:
         def log(line: str) -> None:
@@ -136,34 +140,29 @@ class Runner:
         self._encoder: Encoder | None = None
         self._state: dict[str, Any] | None = None
 
-    def run(self) -> dict[str, Any]:
+    def run(self) -> RunMetrics:
         if self.folder.done():
-            return self.folder.metrics()
+            return self.folder.metrics("", RunMetrics)
         self.log(f"run {self.folder.path.name}: {self.config.config_hash()}")
         notes: list[str] = []
         if self.config.intermediate:
             notes.extend(self._intermediate())
-        targets: dict[str, Any] = {}
+        targets: dict[str, TaskScores] = {}
         for name in self.config.targets:
             phase = f"targets/{name}"
             if not self.folder.done(phase):
                 self.folder.finish(phase, self._target(get_task(name)))
-            targets[name] = self.folder.metrics(phase)
-            notes.extend(targets[name]["stand_ins"])
-        scores = [t["average"] for t in targets.values()]
-        summary = {
-            "hash": self.config.config_hash(),
-            "preset": self.config.preset,
-            "seed": self.config.seed,
-            "model": self.config.model.name,
-            "model_note": describe(self.config.model.name),
-            "intermediate": list(self.config.intermediate),
-            "stand_ins": sorted(set(notes)),
-            "targets": targets,
-            "average": sum(scores) / len(scores),
-        }
+            targets[name] = self.folder.metrics(phase, TaskScores)
+            notes.extend(targets[name].stand_ins)
+        scores = [t.average for t in targets.values()]
+        summary = RunMetrics(
+            hash=self.config.config_hash(), preset=self.config.preset, seed=self.config.seed,
+            model=self.config.model.name, model_note=describe(self.config.model.name),
+            intermediate=self.config.intermediate, stand_ins=tuple(sorted(set(notes))),
+            targets=targets, average=sum(scores) / len(scores),
+        )  # fmt: skip
         self.folder.finish("", summary)
-        self.log(f"done: average {summary['average']:.2f}")
+        self.log(f"done: average {summary.average:.2f}")
         return summary
 
     def encoder(self) -> Encoder:
@@ -189,8 +188,7 @@ class Runner:
     def _intermediate(self) -> list[str]:
         phase = self.folder.path / "intermediate"
         if self.folder.done("intermediate"):
-            stats: list[str] = self.folder.metrics("intermediate")["stand_ins"]
-            return stats
+            return list(self.folder.metrics("intermediate", IntermediateMetrics).stand_ins)
         from experiments.modeling import TaskModel
         from experiments.train import seed_everything, train
 
@@ -199,15 +197,15 @@ class Runner:
         for name in cfg.intermediate:
             task = get_task(name)
             features[name], labels, stand_in = self._training_set(
-                task, cfg.intermediate_train.max_examples, f"intermediate {name}:"
+                task, cfg.train_config(name).max_examples, f"intermediate {name}:"
             )
             heads[name] = (task.kind, len(labels))
             notes.extend([stand_in] if stand_in else [])
         seed_everything(cfg.seed)
         model = TaskModel(encoder.model, heads)
         result = train(
-            model, features, cfg.intermediate_train, cfg.runtime, cfg.runtime.device, cfg.seed,
-            self._pad_id(), self.log,
+            model, features, cfg.intermediate_config(), cfg.runtime, cfg.runtime.device,
+            cfg.seed, self._pad_id(), self.log,
         )  # fmt: skip
         from safetensors.torch import save_file
 
@@ -219,7 +217,8 @@ class Runner:
         shutil.rmtree(phase / "encoder", ignore_errors=True)
         os.replace(partial, phase / "encoder")
         self._state = {k: v.clone() for k, v in state.items()}
-        self.folder.finish("intermediate", {**result.__dict__, "stand_ins": notes})
+        stats = IntermediateMetrics(**result.model_dump(), stand_ins=tuple(notes))
+        self.folder.finish("intermediate", stats)
         return notes
 
     def _training_set(
@@ -247,7 +246,7 @@ class Runner:
             return f.encode_choices(tokenizer, examples, model.max_length)
         return f.encode_pairs(tokenizer, examples, model.max_length)
 
-    def _target(self, task: Task) -> dict[str, Any]:
+    def _target(self, task: Task) -> TaskScores:
         cfg = self.config
         languages = evaluation_languages(task, self.data, cfg.languages)
         self._restore()
@@ -256,21 +255,21 @@ class Runner:
             scorer = self._retrieval_scorer(task)
         else:
             scorer, notes = self._fine_tune(task)
-        scores: dict[str, dict[str, float]] = {}
+        scores: dict[str, LanguageScore] = {}
         sources = []
         for language in languages:
             split = _cap(self.data.split(task, language, train=False), cfg.max_eval_examples)
             scores[language] = scorer(split)
             sources.append(split.source)
             notes.extend([split.stand_in] if split.stand_in else [])
-            self.log(f"{task.name} {language}: {scores[language]['score']:.2f}")
-        average = sum(s["score"] for s in scores.values()) / len(scores)
-        return {
-            "task": task.name, "metric": task.metric.value, "languages": scores,
-            "average": average, "sources": sources, "stand_ins": sorted(set(notes)),
-        }  # fmt: skip
+            self.log(f"{task.name} {language}: {scores[language].score:.2f}")
+        return TaskScores(
+            task=task.name, metric=task.metric, languages=scores,
+            average=sum(s.score for s in scores.values()) / len(scores), sources=tuple(sources),
+            stand_ins=tuple(sorted(set(notes))),
+        )  # fmt: skip
 
-    def _retrieval_scorer(self, task: Task) -> Callable[[Split], dict[str, float]]:
+    def _retrieval_scorer(self, task: Task) -> Callable[[Split], LanguageScore]:
         import torch
 
         from experiments.evaluate import score_retrieval
@@ -281,7 +280,7 @@ class Runner:
         encoder.model.to(device)  # type: ignore[arg-type]
         layer = middle_layer(encoder.num_layers, cfg.model.retrieval_layer)
 
-        def score(split: Split) -> dict[str, float]:
+        def score(split: Split) -> LanguageScore:
             rows = split.examples
             if not isinstance(rows, RetrievalSet):
                 raise SynthError(f"{task.name}: expected sentence pairs from {split.source}")
@@ -296,23 +295,23 @@ class Runner:
 
         return score
 
-    def _fine_tune(self, task: Task) -> tuple[Callable[[Split], dict[str, float]], list[str]]:
+    def _fine_tune(self, task: Task) -> tuple[Callable[[Split], LanguageScore], list[str]]:
         from experiments.evaluate import score_examples
         from experiments.modeling import TaskModel
         from experiments.train import predict, seed_everything, train
 
-        cfg = self.config
+        cfg, schedule = self.config, self.config.train_config(task.name)
         features, labels, stand_in = self._training_set(
-            task, cfg.target_train.max_examples, f"{task.name}: fine-tuning on"
+            task, schedule.max_examples, f"{task.name}: fine-tuning on"
         )
         seed_everything(cfg.seed)
         model = TaskModel(self.encoder().model, {task.name: (task.kind, len(labels))})
         train(
-            model, {task.name: features}, cfg.target_train, cfg.runtime, cfg.runtime.device,
-            cfg.seed, self._pad_id(), self.log,
+            model, {task.name: features}, schedule, cfg.runtime, cfg.runtime.device, cfg.seed,
+            self._pad_id(), self.log,
         )  # fmt: skip
 
-        def score(evaluation: Split) -> dict[str, float]:
+        def score(evaluation: Split) -> LanguageScore:
             rows = list(evaluation.examples)  # type: ignore[arg-type]
             feats = self._features(task, rows)
             logits = predict(

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict
 
 from experiments.spec import Direction
 from synth.core.errors import SynthError
-from synth.core.types import Reproduced
+from synth.core.types import Reproduced, interval
 
 
 class Measured(BaseModel):
@@ -34,6 +34,11 @@ class Measured(BaseModel):
     seeds: tuple[int, ...]  # the seeds both runs have, sorted
     baseline: float  # mean baseline score over those seeds
     intermediate: float  # mean intermediate score over those seeds
+
+    @property
+    def interval(self) -> str:
+        """The interval as reports print it: ``95% CI +0.50 to +3.50``."""
+        return interval(self.ci_low, self.ci_high)
 
 
 # Two-sided 95% quantiles of Student's t, t(0.975; df) for df = 1..30; the normal one above.
@@ -147,11 +152,7 @@ def explain(
     n = len(measured.seeds)
     seen = (
         f"{measured.baseline:.2f} -> {measured.intermediate:.2f}, change {measured.delta:+.2f} "
-        + (
-            f"(95% CI {measured.ci_low:+.2f} to {measured.ci_high:+.2f}, {n} seeds)"
-            if n >= 2
-            else "(1 seed, no confidence interval)"
-        )
+        + (f"({measured.interval}, {n} seeds)" if n >= 2 else "(1 seed, no confidence interval)")
     )
     high = _claimed_side(spec_direction, measured)[1]
     bar = _bar(magnitude, smallest_effect)

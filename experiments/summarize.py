@@ -7,16 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
+from experiments.records import BASELINE, Arm, RunMetrics, Summary, TaskMeans, write_record
 from experiments.runner import RunFolder
 from synth.core.errors import SynthError
-from synth.core.files import write_json
-
-BASELINE = "baseline"
 
 
-def load_runs(folders: Sequence[Path]) -> list[dict[str, Any]]:
+def load_runs(folders: Sequence[Path]) -> list[RunMetrics]:
     """The metrics of finished runs; an unfinished or foreign folder is an error naming it."""
     runs = []
     for path in folders:
@@ -27,61 +24,52 @@ def load_runs(folders: Sequence[Path]) -> list[dict[str, Any]]:
             raise SynthError(
                 f"{path}: the run has not finished", "run `synth experiments run` on it again"
             )
-        runs.append(folder.metrics())
+        runs.append(folder.metrics("", RunMetrics))
     return runs
 
 
-def arm_of(run: dict[str, Any]) -> str:
-    return "+".join(run["intermediate"]) or BASELINE
-
-
-def summarize(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """``{"arms": {arm: {"seeds", "tasks": {task: {"average", "languages": {lang: score}}}}},
-    "deltas": {arm: {task: {"average", "languages"}}}, "models", "stand_ins"}``."""
-    grouped: dict[str, list[dict[str, Any]]] = {}
+def summarize(runs: Sequence[RunMetrics]) -> Summary:
+    """Each arm averaged over its seeds, and each arm's difference from the baseline."""
+    grouped: dict[str, list[RunMetrics]] = {}
     for run in runs:
-        grouped.setdefault(arm_of(run), []).append(run)
-    arms = {arm: _mean_arm(members) for arm, members in grouped.items()}
+        grouped.setdefault(run.arm, []).append(run)
+    arms = {
+        arm: Arm(seeds=tuple(sorted(r.seed for r in members)), tasks=mean_scores(members))
+        for arm, members in grouped.items()
+    }
     deltas = {}
     if BASELINE in arms:
-        base = arms[BASELINE]["tasks"]
-        for arm, result in arms.items():
-            if arm != BASELINE:
-                deltas[arm] = _delta(result["tasks"], base)
-    return {
-        "arms": arms,
-        "deltas": deltas,
-        "models": sorted({r["model_note"] for r in runs}),
-        "stand_ins": sorted({s for r in runs for s in r["stand_ins"]}),
-    }
+        base = arms[BASELINE].tasks
+        deltas = {arm: _delta(a.tasks, base) for arm, a in arms.items() if arm != BASELINE}
+    return Summary(
+        arms=arms, deltas=deltas, models=tuple(sorted({r.model_note for r in runs})),
+        stand_ins=tuple(sorted({s for r in runs for s in r.stand_ins})),
+    )  # fmt: skip
 
 
-def _mean_arm(runs: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"seeds": sorted(r["seed"] for r in runs), "tasks": mean_scores(runs)}
-
-
-def mean_scores(runs: Sequence[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+def mean_scores(runs: Sequence[RunMetrics]) -> dict[str, TaskMeans]:
     """Per target task of the first run: each language's score averaged over ``runs``, and
     the task's average over its languages."""
-    tasks: dict[str, dict[str, Any]] = {}
-    for name in runs[0]["targets"]:
+    tasks: dict[str, TaskMeans] = {}
+    for name in runs[0].targets:
         languages: dict[str, list[float]] = {}
         for run in runs:
-            for lang, score in run["targets"].get(name, {}).get("languages", {}).items():
-                languages.setdefault(lang, []).append(float(score["score"]))
+            scores = run.targets[name].languages if name in run.targets else {}
+            for lang, score in scores.items():
+                languages.setdefault(lang, []).append(score.score)
         means = {lang: sum(v) / len(v) for lang, v in languages.items()}
-        tasks[name] = {"average": sum(means.values()) / len(means), "languages": means}
+        tasks[name] = TaskMeans(average=sum(means.values()) / len(means), languages=means)
     return tasks
 
 
-def _delta(tasks: dict[str, Any], base: dict[str, Any]) -> dict[str, Any]:
+def _delta(tasks: dict[str, TaskMeans], base: dict[str, TaskMeans]) -> dict[str, TaskMeans]:
     out = {}
     for name, result in tasks.items():
         if name not in base:
             continue
-        shared = [lang for lang in result["languages"] if lang in base[name]["languages"]]
-        diffs = {lang: result["languages"][lang] - base[name]["languages"][lang] for lang in shared}
-        out[name] = {"average": sum(diffs.values()) / max(1, len(diffs)), "languages": diffs}
+        before = base[name].languages
+        diffs = {lang: v - before[lang] for lang, v in result.languages.items() if lang in before}
+        out[name] = TaskMeans(average=sum(diffs.values()) / max(1, len(diffs)), languages=diffs)
     return out
 
 
@@ -113,14 +101,13 @@ def bar_chart(
     return path
 
 
-def write_summary(summary: dict[str, Any], out_dir: Path) -> list[Path]:
+def write_summary(summary: Summary, out_dir: Path) -> list[Path]:
     """summary.json and one chart per target task (every arm beside the baseline)."""
-    write_json(out_dir / "summary.json", summary)
+    write_record(out_dir / "summary.json", summary)
     written = [out_dir / "summary.json"]
-    arms = summary["arms"]
-    tasks = sorted({t for arm in arms.values() for t in arm["tasks"]})
-    for task in tasks:
-        present = {a: r["tasks"][task]["languages"] for a, r in arms.items() if task in r["tasks"]}
+    arms = summary.arms
+    for task in sorted({t for arm in arms.values() for t in arm.tasks}):
+        present = {a: r.tasks[task].languages for a, r in arms.items() if task in r.tasks}
         languages = sorted({lang for scores in present.values() for lang in scores})
         series = {a: [s.get(lang, 0.0) for lang in languages] for a, s in present.items()}
         written.append(bar_chart(task, languages, series, out_dir / f"{task}.png"))

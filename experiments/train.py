@@ -1,7 +1,8 @@
 """Fine-tuning and prediction loops, fast on a GPU and deterministic on a CPU.
 
-- Padding-aware batching: examples are shuffled (by seed), grouped in pools of 50 batches,
-  sorted by length within a pool and cut into batches, so a batch pads to similar lengths.
+- Padding-aware batching (``synth.verify.batching``, shared with the verifier's training):
+  examples are shuffled (by seed), grouped in pools of 50 batches, sorted by length within a
+  pool and cut into batches, so a batch pads to similar lengths.
 - accelerate runs the loop: bf16 autocast on CUDA, gradient accumulation, and several GPUs
   when launched with ``accelerate launch`` / ``torchrun`` (each process takes its own batches).
 - Fused AdamW on CUDA, linear warm-up then decay, gradient clipping at 1.0, SDPA attention
@@ -14,7 +15,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -22,22 +22,9 @@ import torch
 from experiments.config import RuntimeConfig, TrainConfig
 from experiments.features import Feature
 from experiments.modeling import TaskModel, collate, task_loss
+from experiments.records import TrainStats
 from synth.core.errors import SynthError
-
-POOL_BATCHES = 50
-
-
-def bucket_batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Index batches of similar lengths in a random order (every index exactly once)."""
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    batches: list[list[int]] = []
-    pool = batch_size * POOL_BATCHES
-    for begin in range(0, len(order), pool):
-        chunk = sorted(order[begin : begin + pool], key=lambda i: lengths[i])
-        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
-    rng.shuffle(batches)
-    return batches
+from synth.verify.batching import bucket_batches
 
 
 def resolve_device(requested: str) -> str:
@@ -67,15 +54,6 @@ def _out_of_memory(batch_size: int) -> SynthError:
         f"use a smaller batch (e.g. batch_size = {max(1, batch_size // 2)} with grad_accum "
         "doubled) or a shorter max_length in the run's TOML",
     )
-
-
-@dataclass(frozen=True)
-class TrainStats:
-    examples: int
-    steps: int
-    tokens: int
-    seconds: float
-    final_loss: float
 
 
 def interleave(
@@ -150,7 +128,10 @@ def train(
         raise _out_of_memory(config.batch_size) from None
     accelerator.free_memory()
     examples = sum(len(rows) for rows in features.values())
-    return TrainStats(examples, len(share), tokens, time.perf_counter() - started, loss_value)
+    return TrainStats(
+        examples=examples, steps=len(share), tokens=tokens,
+        seconds=time.perf_counter() - started, final_loss=loss_value,
+    )  # fmt: skip
 
 
 @torch.no_grad()

@@ -1,4 +1,5 @@
-"""Deterministic stand-ins for the model adapters (written for tests, no mocks)."""
+"""Deterministic stand-ins for the model adapters (written for tests, no mocks), and a
+helper that stores a one-page paper of given sentences."""
 
 from __future__ import annotations
 
@@ -8,6 +9,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from synth.core.settings import Settings
+from synth.core.types import Paper, SourceKind, content_id
+from synth.corpus.parsing.chunk import chunk_page
+from synth.corpus.parsing.structure import sentences_page
+from synth.corpus.store import Store
 from synth.retrieval.embed import Embedder, Matrix, normalise
 from synth.verify.calibration import FloatArray
 from synth.verify.nli import NLIScorer
@@ -69,3 +75,12 @@ class Recorder:
 
     def update(self, task: str, done: float, total: float | None) -> None:
         self.updates.append((task, done, total))
+
+
+def add_paper(store: Store, key: str, title: str, sentences: list[str]) -> None:
+    """Store a one-page paper ``key`` whose passages are ``sentences``."""
+    page = sentences_page(sentences)
+    paper = Paper(
+        id=content_id("p", key), paper_id=key, source=SourceKind.JSONL, title=title, pages=1
+    )
+    store.add(paper, [page], chunk_page(page, key, Settings().chunk), replace=False)

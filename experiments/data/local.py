@@ -11,9 +11,10 @@ Text is read whole as UTF-8 (a leading BOM is dropped) and split on ``\\n`` only
 ``str.splitlines`` would also break sentences at the Unicode line separators some corpora
 contain. Nothing is cached on disk.
 
-Where the pack lacks the paper's data, the split says what stands in for it: SNLI (from the
-package archive synth's verifier is trained on) for MNLI, TyDiQA-GoldP English for SQuAD,
-the PAWS-X English dev set for its train set, and dev sets where test labels are missing.
+Where the pack lacks the paper's data, the split says what stands in for it: SNLI (the
+package archive synth's verifier is trained on, read by ``synth.verify.datasets``) for MNLI,
+TyDiQA-GoldP English for SQuAD, the PAWS-X English dev set for its train set, and dev sets
+where test labels are missing.
 """
 
 from __future__ import annotations
@@ -309,8 +310,7 @@ class LocalData(DataSource):
         return Split(list(reader(path)), f"local: {path}", stand_in)
 
     def _snli(self, stand_in: str) -> Split:
-        from synth.verify.nli import LABELS
-        from synth.verify.nli_data import fetch_snli, read_snli
+        from synth.verify.datasets import LABELS, fetch_snli, read_snli
 
         source = self.snli or fetch_snli(self.snli_cache)
         examples: list[Example] = [

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -20,7 +19,8 @@ from synth.core.settings import Settings
 from synth.core.types import Claim, Evidence, Label, NumericCheck, Paper, PaperVerdict, Verdict
 from synth.corpus.parsing.chunk import split_sentences
 from synth.corpus.store import Store
-from synth.retrieval.search import Hit, Retriever
+from synth.retrieval.embed import Embedder
+from synth.retrieval.search import Hit, Reranker, Retriever
 from synth.verify.aggregate import (
     FloatArray,
     Gates,
@@ -179,55 +179,37 @@ class Checker:
 
 def configured_checker(
     store: Store, settings: Settings, progress: ProgressSink | None = None,
-    models_dir: Path | None = None,
+    models_dir: Path | None = None, *, scorer: NLIScorer | None = None,
+    embedder: Embedder | None = None, reranker: Reranker | None = None,
 ) -> Checker:  # fmt: skip
-    """The checker with the configured adapters: sentence-transformers embeddings, the
-    FAISS/BM25 retriever (re-ranker when set), the Hugging Face NLI verifier (looked up in
-    ``models_dir``, by default the settings' own) and the verdict head fitted for it."""
+    """The checker with the configured adapters, or the ones given.
+
+    Args:
+        store: The corpus to search.
+        settings: Retrieval and verification settings.
+        progress: Where embedding progress goes.
+        models_dir: Where built verifiers are looked up (default: the settings' own).
+        scorer: The NLI scorer; default the Hugging Face verifier of ``settings.verify.model``
+            with the verdict head fitted for it.
+        embedder: The passage embedder; default sentence-transformers ``settings.embed.model``.
+        reranker: A re-ranker; default the cross-encoder ``settings.retrieve.reranker`` if set.
+
+    Returns:
+        A :class:`Checker` over ``store``.
+    """
     from synth.retrieval.embed import SentenceTransformerEmbedder
     from synth.retrieval.search import CrossEncoderReranker
     from synth.verify.nli import HFNLIScorer
 
-    scorer = HFNLIScorer(
-        settings.verify.model, models_dir or settings.models_dir, settings.verify.batch_size,
-        settings.verify.max_length,
-    )  # fmt: skip
-    embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
-    reranker = (
-        CrossEncoderReranker(settings.retrieve.reranker) if settings.retrieve.reranker else None
-    )
+    if scorer is None:
+        scorer = HFNLIScorer(
+            settings.verify.model, models_dir or settings.models_dir, settings.verify.batch_size,
+            settings.verify.max_length,
+        )  # fmt: skip
+    if embedder is None:
+        embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)
+    if reranker is None and settings.retrieve.reranker:
+        reranker = CrossEncoderReranker(settings.retrieve.reranker)
     retriever = Retriever(store, embedder, settings, reranker, progress)
     head, gates = scorer.verdict_head()
     return Checker(store, retriever, scorer, settings, head, gates)
-
-
-def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:
-    """The one JSON shape of a verdict (``synth check --json``, each ``--batch`` line)."""
-    return {
-        **extra,
-        "claim": verdict.claim.text,
-        "label": verdict.label.value,
-        "confidence": round(verdict.confidence, 4),
-        "conflict": verdict.conflict,
-        "papers": [
-            {"paper_id": p.paper_id, "label": p.label.value, "confidence": round(p.confidence, 4)}
-            for p in verdict.papers
-        ],
-        "evidence": [
-            {
-                "paper_id": e.passage.paper_id,
-                "page": e.passage.page_start,
-                "passage_id": e.passage.id,
-                "text": e.passage.text,
-                "quote": e.quote,
-                "entailment": round(e.entailment, 4),
-                "contradiction": round(e.contradiction, 4),
-                "neutral": round(e.neutral, 4),
-                "retrieval_score": round(e.retrieval_score, 6),
-            }
-            for e in verdict.evidence
-        ],
-        "numeric": verdict.numeric.model_dump(mode="json") if verdict.numeric else None,
-        "model": verdict.model,
-        "settings_hash": verdict.settings_hash,
-    }

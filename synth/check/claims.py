@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from synth.core.errors import SynthError
+from synth.core.errors import BadInput
 
 LANGUAGE_NAMES: dict[str, str] = {
     "en": "English", "fr": "French", "de": "German", "es": "Spanish", "pt": "Portuguese",
@@ -135,20 +135,20 @@ def validate_claim(text: str, max_chars: int = 1000) -> str:
     """Return the normalised claim or raise SynthError with a remedy."""
     claim = normalise_claim(text)
     if not claim:
-        raise SynthError("the claim is empty", 'pass the sentence to check, e.g. synth check "..."')
+        raise BadInput("the claim is empty", 'pass the sentence to check, e.g. synth check "..."')
     if len(claim) > max_chars:
-        raise SynthError(
+        raise BadInput(
             f"the claim is {len(claim):,} characters; synth checks claims of at most {max_chars:,}",
             "split it into single-sentence claims (synth check --batch takes one per line)"
             " or raise SYNTH_VERIFY_MAX_CLAIM_CHARS",
         )
     if not any(c.isalpha() for c in claim):
-        raise SynthError(
+        raise BadInput(
             "the claim has no words", "pass a sentence that states a finding, not only numbers"
         )
     lang = detect_language(claim)
     if lang is not None and lang != "en":
-        raise SynthError(
+        raise BadInput(
             f"the claim looks like {LANGUAGE_NAMES.get(lang, lang)} ({lang})",
             "the default verifier is English-only; translate the claim, or select a"
             " multilingual NLI model with SYNTH_VERIFY_MODEL",

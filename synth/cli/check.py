@@ -3,54 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from synth.cli.common import app, console, handles_errors, load_settings, open_store, progress_sink
+from synth.cli.common import app, console, handles_errors, session
 
 if TYPE_CHECKING:
-    from synth.check.checker import Checker
-    from synth.core.progress import ProgressSink
-    from synth.core.settings import Settings
     from synth.core.types import Verdict
-    from synth.corpus.store import Store
 
 eval_app = typer.Typer(help="Benchmark the verifier on labelled claims.", no_args_is_help=True)
 app.add_typer(eval_app, name="eval")
 
 LABEL_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
-
-
-def prepared_checker(
-    store: Store, settings: Settings, progress: ProgressSink, prepare: bool = True
-) -> Checker:
-    """The configured checker with its index up to date with the store (new passages
-    embedded); a note on stderr when the index had to be rebuilt. With ``prepare``
-    False (nothing to search) the index is left alone."""
-    from synth.check.checker import configured_checker
-
-    checker = configured_checker(store, settings, progress)
-    if not prepare:
-        return checker
-    checker.retriever.prepare()
-    if checker.retriever.index.rebuilt_because not in (None, "no index yet"):
-        console(stderr=True).print(
-            f"[yellow]note:[/yellow] rebuilt the search index: "
-            f"{checker.retriever.index.rebuilt_because}",
-            soft_wrap=True,
-        )
-    return checker
-
-
-@contextmanager
-def _checker() -> Iterator[Checker]:
-    settings = load_settings()
-    with open_store(settings) as store, progress_sink() as sink:
-        yield prepared_checker(store, settings, sink)
 
 
 def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
@@ -81,43 +48,6 @@ def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
     console().print(Panel("\n".join(lines), title=escape(verdict.claim.text), expand=False))
 
 
-def _batch(checker: Checker, source: Path, out: Path, papers: list[str]) -> None:
-    """One verdict per input line, written as it is made; a bad line is reported in the
-    output (with its error) and does not stop the batch."""
-    from synth.check.checker import verdict_json
-    from synth.core.errors import SynthError
-
-    try:
-        lines = source.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SynthError(f"{source}: cannot read ({exc})", "give a UTF-8 JSONL file") from exc
-    failed = done = 0
-    tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as sink:
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            record: Any = None
-            try:
-                record = json.loads(line)
-                if not isinstance(record, dict) or not isinstance(record.get("claim"), str):
-                    raise SynthError("no claim", 'write {"id": ..., "claim": "..."} per line')
-                refs = record.get("papers") or papers
-                if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
-                    raise SynthError('"papers" is not a list of ids', 'write "papers": ["ID"]')
-                row = verdict_json(checker.check(record["claim"], refs), id=record.get("id"))
-            except (SynthError, json.JSONDecodeError) as exc:
-                failed += 1
-                key = record.get("id") if isinstance(record, dict) else None
-                row = {"id": key, "line": number, "error": str(exc)}
-            sink.write(json.dumps(row, ensure_ascii=False) + "\n")
-            done += 1
-    tmp.replace(out)
-    console(stderr=True).print(f"{done} claim(s) -> {out} ({failed} failed)")
-    if done and failed == done:
-        raise typer.Exit(1)
-
-
 @app.command()
 @handles_errors
 def check(
@@ -135,18 +65,21 @@ def check(
 
     Example: synth check "XLM-R Large gains 5.4 points on XTREME" --paper 2005.13013
     """
-    from synth.check.checker import verdict_json
-    from synth.core.errors import SynthError
+    from synth.core.errors import BadInput
+    from synth.core.serialize import verdict_json
 
     if (claim is None) == (batch is None):
-        raise SynthError("give one claim or --batch FILE", 'e.g. synth check "..." --paper ID')
+        raise BadInput("give one claim or --batch FILE", 'e.g. synth check "..." --paper ID')
     if batch is not None and out is None:
-        raise SynthError("--batch needs --out", "e.g. --batch claims.jsonl --out verdicts.jsonl")
-    with _checker() as checker:
+        raise BadInput("--batch needs --out", "e.g. --batch claims.jsonl --out verdicts.jsonl")
+    with session() as s:
         if batch is not None and out is not None:
-            _batch(checker, batch, out, paper)
+            result = s.check_file(batch, out, paper)
+            console(stderr=True).print(f"{result.done} claim(s) -> {out} ({result.failed} failed)")
+            if result.done and result.failed == result.done:
+                raise typer.Exit(1)
             return
-        verdict = checker.check(claim or "", paper)
+        verdict = s.check(claim or "", paper)
     if as_json:
         typer.echo(json.dumps(verdict_json(verdict), indent=2, ensure_ascii=False))
     else:
@@ -178,22 +111,9 @@ def eval_scifact(
 
     Example: synth eval scifact --claims claims_dev.jsonl --corpus corpus.jsonl
     """
-    from synth.core.errors import SynthError
-    from synth.corpus.sources.scifact import read_claims, split_of
-    from synth.evaluate.scifact import corpus_checker, evaluate
-
-    if split not in ("all", "train", "calib", "test"):
-        raise SynthError(f"unknown split {split!r}", "use all, train, calib or test")
-    chosen = [c for c in read_claims(claims) if split == "all" or split_of(c.id, seed) == split]
-    chosen = chosen[:limit] if limit else chosen
-    if not chosen:
-        raise SynthError(f"no claims in the {split} split of {claims}", "use --split all")
-    settings = load_settings()
-    with progress_sink() as sink, corpus_checker(settings, corpus, sink, max_papers) as checker:
-        checker.retriever.prepare()
-        result = evaluate(checker, chosen, sink)
-    result |= {"split": split, "seed": seed,
-               "max_papers": checker.settings.retrieve.max_papers}  # fmt: skip
+    with session() as s:
+        result = s.evaluate("scifact", claims=claims, corpus=corpus, split=split, seed=seed,
+                            limit=limit, max_papers=max_papers)  # fmt: skip
     _emit(result, as_json, out, show_eval)
 
 
@@ -245,16 +165,8 @@ def eval_healthver(
 
     Example: synth eval healthver --pairs healthver_test.csv
     """
-    from synth.evaluate.pairs import evaluate_pairs
-    from synth.verify.datasets import read_healthver
-
-    chosen = read_healthver(pairs)
-    chosen = chosen[:limit] if limit else chosen
-    settings = load_settings()
-    with open_store(settings) as store, progress_sink() as sink:
-        from synth.check.checker import configured_checker
-
-        result = evaluate_pairs(configured_checker(store, settings, sink), chosen, sink)
+    with session() as s:
+        result = s.evaluate("healthver", pairs=pairs, limit=limit)
     _emit(result, as_json, out, show_pairs)
 
 
@@ -287,28 +199,8 @@ def eval_offtopic(
 
     Example: synth eval offtopic --claims healthver_test.csv --paper 2005.13013
     """
-    from synth.check.checker import configured_checker
-    from synth.core.errors import SynthError
-    from synth.core.types import content_id
-    from synth.corpus.ingest import Ingestor
-    from synth.corpus.store import Store
-    from synth.evaluate.offtopic import evaluate_offtopic, read_claim_texts
-
-    texts = [c for path in claims for c in read_claim_texts(path)[: limit or None]]
-    settings = load_settings()
-    own = settings.model_copy(
-        update={"home": settings.home / "eval" / content_id("offtopic", *sorted(paper))}
-    )
-    with Store(own.db_path) as store, progress_sink() as sink:
-        outcomes = list(Ingestor(store, own, sink).fetch_arxiv(paper))
-        failed = [o for o in outcomes if o.error is not None]
-        if failed:
-            raise SynthError(f"could not fetch {failed[0].ref}: {failed[0].error}",
-                             "set SYNTH_ARXIV_MIRROR for offline use")  # fmt: skip
-        checker = configured_checker(store, own, sink, models_dir=settings.models_dir)
-        checker.retriever.prepare()
-        result = evaluate_offtopic(checker, texts, sink)
-    result["papers"] = sorted(paper)
+    with session() as s:
+        result = s.evaluate("offtopic", claims=claims, papers=paper, limit=limit)
     _emit(result, as_json, out, show_offtopic)
 
 

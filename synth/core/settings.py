@@ -91,6 +91,14 @@ class ReportSettings(BaseModel):
     min_confidence: float = Field(
         default=0.3, ge=0, le=1, description="Least confidence for a sentence of a synthesis."
     )
+    generator: str | None = Field(
+        default=None, description="A built-in generator adding checked sentences: openai."
+    )
+    llm_url: str = Field(default="", description="The generator's OpenAI-compatible API base.")
+    llm_model: str = Field(default="", description="The model the generator's endpoint serves.")
+    llm_key_env: str = Field(
+        default="OPENAI_API_KEY", description="The environment variable with its API key."
+    )
 
 
 class ExperimentsSettings(BaseModel):

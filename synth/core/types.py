@@ -53,6 +53,12 @@ class PageText:
     blocks: tuple[Block, ...]
 
 
+class AddStatus(StrEnum):
+    ADDED = "added"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+
+
 class SourceKind(StrEnum):
     ARXIV = "arxiv"
     PDF = "pdf"
@@ -212,6 +218,11 @@ class Reproduced(StrEnum):
     INCONCLUSIVE = "INCONCLUSIVE"
 
 
+def interval(low: float, high: float) -> str:
+    """A 95% confidence interval as reports print it: ``95% CI +0.50 to +3.50``."""
+    return f"95% CI {low:+.2f} to {high:+.2f}"
+
+
 class ExperimentCheck(Record):
     """A re-run of the experiment behind a claim (``synth reproduce``), filed under the claim:
     the verdict on the claimed effect and the measured paired delta, in metric points."""
@@ -303,6 +314,26 @@ class ReportKind(StrEnum):
     SYNTHESIS = "synthesis"  # a report synth wrote
 
 
+class ProblemKind(StrEnum):
+    REPORT = "report"  # the report as a whole: unreadable, no claims, too many claims
+    REFERENCE = "reference"  # references that could not be resolved
+    CLAIM = "claim"  # one claim could not be checked (or only in part)
+    PAPER = "paper"  # one paper was skipped
+    GENERATOR = "generator"  # the generator failed, or one of its sentences was not checked
+
+
+class Problem(Record):
+    """Something a report could not check: its kind, what went wrong, and the claim (or
+    generated sentence) it concerns, if one."""
+
+    kind: ProblemKind
+    message: str
+    claim: str | None = None
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class Report(Record):
     """A verified report: its claims with verdicts, its references, what could not be
     checked (``problems``), and for a synthesis the written answer."""
@@ -314,6 +345,6 @@ class Report(Record):
     claims: tuple[ReportClaim, ...] = ()
     references: tuple[Reference, ...] = ()
     synthesis: Synthesis | None = None
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
     model: str
     settings_hash: str

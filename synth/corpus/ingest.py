@@ -16,7 +16,7 @@ from synth.core.arxiv_ids import parse_arxiv_id
 from synth.core.errors import SynthError
 from synth.core.progress import NoProgress, ProgressSink
 from synth.core.settings import Settings
-from synth.core.types import Paper
+from synth.core.types import AddStatus, Paper
 from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.sources import Document
 from synth.corpus.sources.arxiv import ArxivSource
@@ -28,7 +28,7 @@ from synth.corpus.sources.local import (
     read_bytes,
     read_jsonl,
 )
-from synth.corpus.store import AddStatus, Store
+from synth.corpus.store import Store
 
 P = ParamSpec("P")
 

@@ -12,15 +12,14 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
 from synth.core.arxiv_ids import parse_arxiv_id
-from synth.core.errors import SynthError
-from synth.core.types import PageText, Paper, Passage
+from synth.core.errors import NotFound, SynthError
+from synth.core.types import AddStatus, PageText, Paper, Passage
 
 SCHEMA_VERSION = 2  # 2: embeddings
 _SCHEMA = """
@@ -66,12 +65,6 @@ CREATE TRIGGER IF NOT EXISTS passages_ad AFTER DELETE ON passages BEGIN
     INSERT INTO passages_fts(passages_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
 END;
 """
-
-
-class AddStatus(StrEnum):
-    ADDED = "added"
-    UPDATED = "updated"
-    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -187,7 +180,7 @@ class Store:
     def require(self, ref: str) -> Paper:
         paper = self.find(ref)
         if paper is None:
-            raise SynthError(
+            raise NotFound(
                 f"{ref}: no such paper in the corpus",
                 f"add it first (synth fetch {ref}, or synth add FILE), "
                 "or see what is stored: synth corpus list",

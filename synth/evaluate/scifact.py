@@ -45,11 +45,12 @@ _TO_SCIFACT = {
 @contextmanager
 def corpus_checker(
     settings: Settings, corpus: Path, progress: ProgressSink | None = None,
-    max_papers: int | None = None,
+    max_papers: int | None = None, **adapters: Any,
 ) -> Iterator[Checker]:  # fmt: skip
     """A checker over the corpus's own store, ``SYNTH_HOME/eval/<hash of the corpus>``:
     papers of the user's corpus cannot be retrieved, and a second run reuses the stored
-    passages and vectors. The verifier is the settings' own (``SYNTH_HOME/models``)."""
+    passages and vectors. The verifier is the settings' own (``SYNTH_HOME/models``);
+    ``adapters`` (scorer, embedder, reranker) replace the configured ones."""
     try:
         digest = content_id("corpus", corpus.read_bytes())
     except OSError as exc:
@@ -65,7 +66,9 @@ def corpus_checker(
         failed = [o for o in outcomes if o.error is not None]
         if len(failed) == len(outcomes):
             raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
-        yield configured_checker(store, own, progress, models_dir=settings.models_dir)
+        checker = configured_checker(store, own, progress, settings.models_dir, **adapters)
+        checker.retriever.prepare()
+        yield checker
 
 
 def predicted_docs(verdict: Verdict) -> dict[str, str]:

@@ -12,6 +12,8 @@ from synth.core.progress import NoProgress, ProgressSink
 from synth.core.types import (
     Claim,
     ExperimentCheck,
+    Problem,
+    ProblemKind,
     Reference,
     Report,
     ReportClaim,
@@ -60,18 +62,21 @@ class Auditor:
         self._pages = {}
         missing = [r for r in references if not r.resolved]
         if not parsed.claims:
-            problems.append(NO_CLAIMS)
+            problems.append(Problem(kind=ProblemKind.REPORT, message=NO_CLAIMS))
         if not references:
-            problems.append("the report lists no references: its claims could not be checked")
+            problems.append(Problem(kind=ProblemKind.REFERENCE, message="the report lists no "
+                                    "references: its claims could not be checked"))  # fmt: skip
         elif len(missing) == len(references):
-            problems.append(
+            message = (
                 "none of the references could be resolved: no claim was checked against a paper"
             )
+            problems.append(Problem(kind=ProblemKind.REFERENCE, message=message))
         elif missing:
-            problems.append(
-                f"{len(missing)} of {len(references)} references could not be resolved "
-                "(see References); claims were checked against the others"
-            )
+            problems.append(Problem(
+                kind=ProblemKind.REFERENCE,
+                message=f"{len(missing)} of {len(references)} references could not be resolved "
+                "(see References); claims were checked against the others",
+            ))  # fmt: skip
         claims = []
         for number, draft in enumerate(parsed.claims, start=1):
             self.progress.update("audit", number - 1, len(parsed.claims))
@@ -79,13 +84,15 @@ class Auditor:
             claim, problem = self._audit_claim(draft, parsed.context, papers)
             claims.append(claim)
             if problem:
-                problems.append(f"claim {number}: {problem}")
+                problems.append(Problem(kind=ProblemKind.CLAIM, message=f"claim {number}: "
+                                        f"{problem}", claim=draft.text))  # fmt: skip
         partial = sum(c.partial for c in claims)
         if partial:
-            problems.append(
-                f"{partial} truncated claim(s) could not be recovered and were checked on "
-                "their complete part only"
-            )
+            problems.append(Problem(
+                kind=ProblemKind.CLAIM,
+                message=f"{partial} truncated claim(s) could not be recovered and were checked "
+                "on their complete part only",
+            ))  # fmt: skip
         return Report(
             kind=ReportKind.AUDIT, source=source, title=parsed.title, question=parsed.question,
             claims=tuple(claims), references=tuple(references), problems=tuple(problems),

@@ -5,30 +5,13 @@ so an interrupted write leaves the previous report whole."""
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from pathlib import Path
 
 from synth.core.errors import SynthError
 from synth.core.files import write_atomic
+from synth.core.serialize import report_json
 from synth.core.types import Report
-from synth.report.export import report_json
 from synth.report.render import render_html, render_markdown
-
-MAX_SLUG = 60
-
-
-def slugify(text: str) -> str:
-    """A folder name from a title: lower-case ASCII words joined by '-', at most MAX_SLUG
-    characters, cut at a word boundary ("report" when nothing is left)."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > MAX_SLUG:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug or (words[0][:MAX_SLUG] if words else "report")
 
 
 def write_report(report: Report, folder: Path) -> dict[str, Path]:

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from synth.core.errors import SynthError
-from synth.core.types import Record
+from synth.core.types import Problem, ProblemKind, Record
 from synth.corpus.parsing.chunk import split_sentences
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.+?)\s*#*\s*$")
@@ -58,7 +58,7 @@ class ParsedReport(Record):
     claims: tuple[DraftClaim, ...]
     references: tuple[DraftReference, ...]
     context: str  # the report's prose outside its claims and references: used to recover
-    problems: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
 
 
 def read_report(path: Path, max_mb: float) -> str:
@@ -116,10 +116,11 @@ def parse_report(text: str, max_claims: int) -> ParsedReport:
     refs = _dedupe(refs + _inline_references(context, refs))
     problems = []
     if len(claims) > max_claims:
-        problems.append(
-            f"the report has {len(claims)} claims; only the first {max_claims} were checked "
-            "(raise SYNTH_REPORT_MAX_CLAIMS to check more)"
-        )
+        problems.append(Problem(
+            kind=ProblemKind.REPORT,
+            message=f"the report has {len(claims)} claims; only the first {max_claims} were "
+            "checked (raise SYNTH_REPORT_MAX_CLAIMS to check more)",
+        ))  # fmt: skip
         claims = claims[:max_claims]
     question = _QUESTION.search(text)
     return ParsedReport(

@@ -26,6 +26,7 @@ from synth.core.types import (
     ReportClaim,
     ReportKind,
     SynthesisSentence,
+    interval,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +105,7 @@ def experiment_summary(check: ExperimentCheck) -> str:
     seeds = ", ".join(map(str, check.seeds))
     return (
         f"{check.verdict} by synth reproduce (preset {check.preset}, seeds {seeds}): delta "
-        f"{check.delta:+.2f} points, 95% CI {check.ci_low:+.2f} to {check.ci_high:+.2f}; "
+        f"{check.delta:+.2f} points, {interval(check.ci_low, check.ci_high)}; "
         f"model {check.model}"
     )
 
@@ -233,7 +234,7 @@ def render_markdown(report: Report) -> str:
     ]
     if report.problems:
         lines += ["## Could not be checked", ""]
-        lines += [f"- {escape_markdown(p)}" for p in report.problems] + [""]
+        lines += [f"- {escape_markdown(p.message)}" for p in report.problems] + [""]
     lines += ["## Summary", ""]
     lines += [f"- {name}: {n}" for name, n in label_counts(report)]
     if report.kind is ReportKind.AUDIT:

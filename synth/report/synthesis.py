@@ -25,6 +25,8 @@ from synth.core.types import (
     Evidence,
     Label,
     Paper,
+    Problem,
+    ProblemKind,
     ReportClaim,
     Synthesis,
     SynthesisSentence,
@@ -57,7 +59,7 @@ class SynthesisResult:
 
     claims: list[ReportClaim]
     synthesis: Synthesis
-    problems: list[str]
+    problems: list[Problem]
 
 
 @dataclass(frozen=True)
@@ -121,7 +123,7 @@ class Synthesizer:
     def synthesize(self, question: str, papers: Sequence[Paper]) -> SynthesisResult:
         """Extract, verify, group, answer, find conflicts and (optionally) generate."""
         self._done = 0.0
-        problems: list[str] = []
+        problems: list[Problem] = []
         claims: list[ReportClaim] = []
         findings: list[_Finding] = []
         self.progress.update(TASK, 0, len(papers))
@@ -145,23 +147,30 @@ class Synthesizer:
         )  # fmt: skip
         return SynthesisResult(claims, synthesis, problems)
 
-    def _paper(self, paper: Paper, problems: list[str]) -> tuple[list[ReportClaim], list[_Finding]]:
+    def _paper(
+        self, paper: Paper, problems: list[Problem]
+    ) -> tuple[list[ReportClaim], list[_Finding]]:
         """The paper's key claims, each checked against the paper; the supported ones."""
         passages = self.checker.store.passages(paper)
         if not passages:
-            problems.append(f"{paper.paper_id}: the paper has no passages; it was skipped")
+            problems.append(Problem(kind=ProblemKind.PAPER,
+                                    message=f"{paper.paper_id}: the paper has no passages; "
+                                    "it was skipped"))  # fmt: skip
             return [], []
         extracted = key_claims(paper, passages, self.settings.report.claims_per_paper)
         if not extracted:
-            problems.append(f"{paper.paper_id}: no finding sentences found; it was skipped")
+            problems.append(Problem(kind=ProblemKind.PAPER,
+                                    message=f"{paper.paper_id}: no finding sentences found; "
+                                    "it was skipped"))  # fmt: skip
         checked: list[ReportClaim] = []
         found: list[_Finding] = []
         for claim in extracted:
             try:
                 verdict = self.checker.check(claim.text, [paper.paper_id])
             except SynthError as exc:
-                problems.append(f"{paper.paper_id}: claim not checked ({exc.message}): "
-                                f"{claim.text}")  # fmt: skip
+                problems.append(Problem(kind=ProblemKind.CLAIM, claim=claim.text,
+                                        message=f"{paper.paper_id}: claim not checked "
+                                        f"({exc.message}): {claim.text}"))  # fmt: skip
                 continue
             checked.append(ReportClaim(text=claim.text, verdict=verdict))
             if self._supported(verdict):
@@ -211,20 +220,27 @@ class Synthesizer:
 
     def _generate(
         self, generator: Generator, question: str, theme: Theme, findings: Sequence[_Finding],
-        problems: list[str], total: float,
+        problems: list[Problem], total: float,
     ) -> Theme:  # fmt: skip
         """The theme with the generator's sentences that its papers support."""
         texts = {s.text for s in theme.sentences}
         papers = list(dict.fromkeys(f.claim.passage.paper_id for f in findings
                                     if f.sentence.text in texts))  # fmt: skip
         added: list[SynthesisSentence] = []
-        for text in generator.write(question, theme.title, [s.text for s in theme.sentences]):
+        try:
+            written = generator.write(question, theme.title, [s.text for s in theme.sentences])
+        except SynthError as exc:
+            message = f"generator {generator.name} failed on {theme.title!r}: {exc}"
+            problems.append(Problem(kind=ProblemKind.GENERATOR, message=message))
+            written = []
+        for text in written:
             if text in texts:
                 continue
             try:
                 verdict = self.checker.check(text, papers)
             except SynthError as exc:
-                problems.append(f"generated sentence not checked ({exc.message}): {text}")
+                message = f"generated sentence not checked ({exc.message}): {text}"
+                problems.append(Problem(kind=ProblemKind.GENERATOR, claim=text, message=message))
                 continue
             if self._supported(verdict):
                 cited = citations(verdict, set(papers), self.settings.verify.threshold)

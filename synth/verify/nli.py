@@ -95,6 +95,11 @@ class NLIScorer(ABC):
     def score(self, pairs: Sequence[tuple[str, str]]) -> FloatArray:
         """An (n, 3) array of probabilities: entailment, neutral, contradiction."""
 
+    def verdict_head(self) -> tuple[Head | None, Gates]:
+        """The verdict head fitted for this scorer and its gates; none by default (the
+        threshold rule decides)."""
+        return None, Gates()
+
 
 class HFNLIScorer(NLIScorer):
     """Any Hugging Face sequence-classification NLI model, by folder or hub id.

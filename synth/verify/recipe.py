@@ -29,8 +29,8 @@ from synth.core.errors import SynthError
 from synth.core.settings import ChunkSettings
 from synth.corpus.sources.scifact import SciFactClaim, read_claims, split_of
 from synth.verify.augment import counter_claims
-from synth.verify.datasets import DATASETS, NEUTRAL, Pair, read_dataset, read_healthver
-from synth.verify.nli_data import read_abstracts, read_snli, scifact_pairs
+from synth.verify.datasets import DATASETS, NEUTRAL, Pair, read_dataset, read_healthver, read_snli
+from synth.verify.nli_data import read_abstracts, scifact_pairs
 
 Part = Literal["train", "calib", "test"]
 IN_DOMAIN = ("scifact", "citint", "healthver")

@@ -35,12 +35,12 @@ from synth.core.models import (
 )
 from synth.core.progress import NoProgress, ProgressSink
 from synth.core.settings import Settings
+from synth.verify.batching import bucket_batches
 from synth.verify.calibration import fit_temperature, softmax
 from synth.verify.card import CARD, render_card
-from synth.verify.datasets import Pair
+from synth.verify.datasets import Pair, fetch_snli
 from synth.verify.metrics import expected_calibration_error
 from synth.verify.nli import LABELS, METADATA, HFNLIScorer
-from synth.verify.nli_data import fetch_snli
 from synth.verify.recipe import (
     DEFAULT_RECIPE,
     DataPaths,
@@ -81,16 +81,10 @@ def _gather(options: BuildOptions, settings: Settings) -> Pools:
 
 
 def _batches(pairs: Sequence[Pair], size: int, rng: random.Random) -> list[list[Pair]]:
-    """Batches of similar length (less padding), in shuffled order."""
-    pool = 50 * size
-    batches = []
-    for start in range(0, len(pairs), pool):
-        block = sorted(
-            pairs[start : start + pool], key=lambda p: len(p.premise) + len(p.hypothesis)
-        )
-        batches += [block[i : i + size] for i in range(0, len(block), size)]
-    rng.shuffle(batches)
-    return batches
+    """Batches of similar length (less padding), in shuffled order; the pairs come shuffled,
+    so they are pooled in the order given."""
+    lengths = [len(p.premise) + len(p.hypothesis) for p in pairs]
+    return [[pairs[i] for i in batch] for batch in bucket_batches(lengths, size, rng, False)]
 
 
 def _load_base(base: str) -> tuple[Any, Any]:

@@ -111,3 +111,14 @@ def test_missing_data_folder_says_where_it_looked(
     result = runner.invoke(app, args)
     assert result.exit_code == 1
     assert "nowhere" in result.output
+
+
+def test_missing_experiments_extra_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    from synth.api import experiments
+
+    monkeypatch.setattr(experiments, "EXTRA_MODULES", {"no_such_module": "no-such-package"})
+    result = runner.invoke(app, ["reproduce", CLAIM, "--preset", "tiny"])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0
+    assert "(no-such-package)" in result.output
+    assert "pip install 'synth[experiments]'" in result.output

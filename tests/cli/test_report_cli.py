@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import FAKE_ID
+from schemas import SCHEMAS
 from typer.testing import CliRunner
 
 from synth.cli import app
@@ -57,7 +59,8 @@ def test_audit_writes_three_files_and_the_json_shape(env: Path, tmp_path: Path) 
     assert sorted(p.name for p in folder.iterdir()) == ["report.html", "report.json", "report.md"]
     data = json.loads(stdout)
     assert data == json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    assert {"source", "question", "claims", "references", "model", "settings_hash"} <= set(data)
+    jsonschema.validate(data, SCHEMAS["report"])
+    assert data["schema"] == "synth.report/1"
     assert data["question"] == "Does intermediate training help transfer?"
     assert len(data["claims"]) == 3 and all(set(c) >= CLAIM_KEYS for c in data["claims"])
     first = data["claims"][0]
@@ -103,7 +106,8 @@ def test_bad_input_exits_1_with_a_report_that_says_why(
     assert message in stdout + stderr
     (folder,) = (tmp_path / "out").iterdir()
     data = json.loads((folder / "report.json").read_text(encoding="utf-8"))
-    assert any(message in p for p in data["problems"]) and data["claims"] == []
+    jsonschema.validate(data, SCHEMAS["report"])
+    assert any(message in p["message"] for p in data["problems"]) and data["claims"] == []
     assert (folder / "report.html").is_file() and (folder / "report.md").is_file()
 
 
@@ -114,7 +118,7 @@ def test_unresolvable_references_still_list_every_claim(env: Path, tmp_path: Pat
     assert code == 1  # nothing could be checked against a paper
     data = json.loads(stdout)
     assert len(data["claims"]) == 3 and {c["label"] for c in data["claims"]} == {"NOT_ENOUGH_INFO"}
-    assert any("none of the references could be resolved" in p for p in data["problems"])
+    assert any("none of the references could be resolved" in p["message"] for p in data["problems"])
 
 
 def test_missing_file_is_an_error_without_a_report(env: Path, tmp_path: Path) -> None:

@@ -9,8 +9,9 @@ from conftest import FAKE_ID
 from pdfgen import marker, one_column_pdf, two_column_pdf
 
 from synth.core.settings import Settings
+from synth.core.types import AddStatus
 from synth.corpus.ingest import Ingestor
-from synth.corpus.store import AddStatus, Store
+from synth.corpus.store import Store
 
 
 @pytest.fixture

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from synth.core.errors import SynthError
-from synth.core.types import Paper, Passage, SourceKind
+from synth.core.types import AddStatus, Paper, Passage, SourceKind
 from synth.corpus.parsing.structure import sentences_page
-from synth.corpus.store import AddStatus, Store, fts_query
+from synth.corpus.store import Store, fts_query
 
 
 def _paper(uid: str, paper_id: str, path: str = "/a.txt", arxiv_id: str | None = None) -> Paper:

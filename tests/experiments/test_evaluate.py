@@ -7,6 +7,7 @@ import pytest
 
 from experiments.evaluate import decode_qa, decode_tags, score_examples, score_retrieval
 from experiments.features import Feature
+from experiments.records import LanguageScore
 from experiments.tasks import PairExample, QAExample, RetrievalSet, TagExample, get_task
 
 
@@ -44,7 +45,8 @@ def test_pair_accuracy() -> None:
     task = get_task("xnli")
     examples = [PairExample("a", "b", 0), PairExample("a", "b", 2)]
     logits = [np.array([3.0, 0, 0]), np.array([3.0, 0, 0])]
-    assert score_examples(task, examples, [Feature(())] * 2, logits, task.labels) == {"score": 50.0}
+    result = score_examples(task, examples, [Feature(())] * 2, logits, task.labels)
+    assert result == LanguageScore(score=50.0)
 
 
 def test_ner_span_f1_counts_truncated_words_as_missed() -> None:
@@ -56,18 +58,18 @@ def test_ner_span_f1_counts_truncated_words_as_missed() -> None:
     for token, label in ((1, 1), (2, 2), (3, 0)):
         logits[token, label] = 1
     result = score_examples(task, [example], [feat], [logits], task.labels)
-    assert result["score"] == pytest.approx(100 * 2 * (1 * 0.5) / 1.5)  # P=1, R=1/2
+    assert result.score == pytest.approx(100 * 2 * (1 * 0.5) / 1.5)  # P=1, R=1/2
 
 
 def test_tatoeba_accuracy_and_bucc_f1() -> None:
     eye = np.eye(3, dtype=np.float32)
     tatoeba = RetrievalSet(("a", "b", "c"), ("A", "B", "C"), ((0, 0), (1, 1), (2, 2)))
     shuffled = eye[:, [0, 2, 1]]
-    assert score_retrieval(get_task("tatoeba"), tatoeba, eye, shuffled)["score"] == pytest.approx(
+    assert score_retrieval(get_task("tatoeba"), tatoeba, eye, shuffled).score == pytest.approx(
         100 / 3
     )
     bucc = RetrievalSet(("a", "b", "c"), ("A", "B", "C"), ((0, 0), (1, 1), (2, 2)))
-    assert score_retrieval(get_task("bucc"), bucc, eye, eye)["score"] == pytest.approx(100.0)
+    assert score_retrieval(get_task("bucc"), bucc, eye, eye).score == pytest.approx(100.0)
     # a mined pair outside the gold that scores like the gold ones costs precision
     partial = RetrievalSet(("a", "b", "c"), ("A", "B", "C"), ((0, 0), (1, 1)))
-    assert score_retrieval(get_task("bucc"), partial, eye, eye)["score"] == pytest.approx(80.0)
+    assert score_retrieval(get_task("bucc"), partial, eye, eye).score == pytest.approx(80.0)

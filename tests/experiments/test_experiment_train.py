@@ -4,28 +4,8 @@ import random
 
 import pytest
 
-from experiments.train import bucket_batches, interleave, resolve_device
+from experiments.train import interleave, resolve_device
 from synth.core.errors import SynthError
-
-
-def test_bucket_batches_cover_every_index_once_with_similar_lengths() -> None:
-    lengths = [random.Random(1).randint(1, 500) for _ in range(1000)]
-    batches = bucket_batches(lengths, 8, random.Random(0))
-    flat = sorted(i for b in batches for i in b)
-    assert flat == list(range(1000))
-    assert all(len(b) <= 8 for b in batches)
-    spread = sum(max(lengths[i] for i in b) - min(lengths[i] for i in b) for b in batches)
-    assert spread / len(batches) < 30  # sorted pools: batches pad little
-
-
-def test_bucket_batches_are_deterministic_per_seed() -> None:
-    lengths = list(range(100))
-    assert bucket_batches(lengths, 4, random.Random(3)) == bucket_batches(
-        lengths, 4, random.Random(3)
-    )
-    assert bucket_batches(lengths, 4, random.Random(3)) != bucket_batches(
-        lengths, 4, random.Random(4)
-    )
 
 
 def test_interleave_mixes_tasks_in_proportion_and_cuts_fractional_epochs() -> None:

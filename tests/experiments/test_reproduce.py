@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 
 from experiments.data.local import LocalData
+from experiments.records import LanguageScore, RunMetrics, TaskScores
 from experiments.reproduce import reproduce, run_configs, table_rows
 from experiments.runner import DONE
 from experiments.spec import ClaimSpec, Direction
-from experiments.stats import Outcome
 from experiments.summarize import load_runs, summarize, write_summary
+from experiments.tasks import Metric
+from synth.core.types import Reproduced
 
 TARGETS = ("tatoeba", "bucc", "pawsx", "udpos", "panx", "xquad")
 
@@ -41,7 +43,7 @@ def test_tiny_preset_runs_all_three_phases_and_resumes(
     overrides = {"model": {"name": str(tiny_encoder)}, "runtime": {"device": "cpu"}}
     result = reproduce(spec, "tiny", data, tmp_path / "runs", overrides, lines.append)
 
-    assert result.verdict in set(Outcome)
+    assert result.verdict in set(Reproduced)
     assert result.measured.seeds == (1, 2)
     assert len(result.run_dirs) == 4  # baseline and intermediate at two seeds
     scored = {(r.task, r.language) for r in result.table}
@@ -78,7 +80,7 @@ def test_tiny_preset_runs_all_three_phases_and_resumes(
     assert not any("intermediate squad" in line for line in lines)
 
     summary = summarize(load_runs([Path(d) for d in result.run_dirs]))
-    assert set(summary["deltas"]["squad"]) == set(TARGETS)
+    assert set(summary.deltas["squad"]) == set(TARGETS)
     written = write_summary(summary, tmp_path / "summary")
     assert {p.name for p in written} == {"summary.json", *(f"{t}.png" for t in TARGETS)}
 
@@ -93,8 +95,15 @@ def test_a_retrieval_only_baseline_runs_once_for_all_seeds(tiny_encoder: Path) -
 
 
 def test_table_rows_average_each_arm_over_seeds() -> None:
-    def run(score: float) -> dict[str, object]:
-        return {"targets": {"xnli": {"languages": {"de": {"score": score}}}}}
+    def run(score: float) -> RunMetrics:
+        xnli = TaskScores(
+            task="xnli", metric=Metric.ACCURACY, languages={"de": LanguageScore(score=score)},
+            average=score, sources=(), stand_ins=(),
+        )  # fmt: skip
+        return RunMetrics(
+            hash="run_0", preset="tiny", seed=1, model="m", model_note="m", intermediate=(),
+            stand_ins=(), targets={"xnli": xnli}, average=score,
+        )  # fmt: skip
 
     rows = table_rows({"baseline": [run(40), run(42)], "intermediate": [run(50), run(54)]})
     assert [(r.task, r.language, r.baseline, r.intermediate) for r in rows] == [

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from experiments.config import resolve
 from experiments.data import Split
+from experiments.records import LanguageScore, TaskScores
 from experiments.runner import RunFolder, _cap
-from experiments.tasks import PairExample, RetrievalSet
+from experiments.tasks import Metric, PairExample, RetrievalSet
 from synth.core.errors import SynthError
 
 
@@ -33,9 +35,15 @@ def test_a_non_empty_foreign_folder_is_refused(tmp_path: Path) -> None:
 def test_done_markers_and_metrics(tmp_path: Path) -> None:
     folder = RunFolder(tmp_path)
     assert not folder.done("targets/xnli")
-    folder.finish("targets/xnli", {"average": 1.5})
+    scores = TaskScores(
+        task="xnli", metric=Metric.ACCURACY, languages={"de": LanguageScore(score=1.5)},
+        average=1.5, sources=("here",), stand_ins=(),
+    )  # fmt: skip
+    folder.finish("targets/xnli", scores)
     assert folder.done("targets/xnli")
-    assert folder.metrics("targets/xnli") == {"average": 1.5}
+    assert folder.metrics("targets/xnli", TaskScores) == scores
+    written = json.loads((tmp_path / "targets" / "xnli" / "metrics.json").read_text())
+    assert written["languages"] == {"de": {"score": 1.5}}  # no null extras
     assert not list(tmp_path.rglob("*.partial"))
 
 

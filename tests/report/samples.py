@@ -22,6 +22,8 @@ from synth.core.types import (
     NumericStatus,
     PaperVerdict,
     Passage,
+    Problem,
+    ProblemKind,
     Reference,
     Report,
     ReportClaim,
@@ -230,8 +232,11 @@ def sample_report(
         "references": references,
         "synthesis": synthesis,
         "problems": (
-            "Smith et al. (2021), Speech transfer: not resolved, its claims were "
-            "checked against the other papers only",
+            Problem(
+                kind=ProblemKind.REFERENCE,
+                message="Smith et al. (2021), Speech transfer: not resolved, its claims were "
+                "checked against the other papers only",
+            ),
         ),
         "model": MODEL,
         "settings_hash": SETTINGS_HASH,

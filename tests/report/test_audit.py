@@ -7,12 +7,19 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from fakes import HashingEmbedder, PhraseScorer
-from test_check import add_paper
+from fakes import HashingEmbedder, PhraseScorer, add_paper
 
 from synth.check.checker import Checker
 from synth.core.settings import Settings
-from synth.core.types import ExperimentCheck, Label, NumericStatus, Reference, Report
+from synth.core.types import (
+    ExperimentCheck,
+    Label,
+    NumericStatus,
+    Problem,
+    ProblemKind,
+    Reference,
+    Report,
+)
 from synth.corpus.store import Store
 from synth.report.audit import NO_CLAIMS, Auditor
 from synth.report.parse import parse_report
@@ -110,7 +117,11 @@ def test_truncated_claims_recovered_from_the_report_or_a_paper_or_left_partial(
 def test_problems_say_what_was_partial(store: Store) -> None:
     report = _audit(store, REPORT)
     assert report.problems == (
-        "1 truncated claim(s) could not be recovered and were checked on their complete part only",
+        Problem(
+            kind=ProblemKind.CLAIM,
+            message="1 truncated claim(s) could not be recovered and were checked on their "
+            "complete part only",
+        ),
     )
 
 
@@ -134,18 +145,22 @@ def test_unresolved_references_and_uncheckable_claims_are_reported(store: Store)
     report = _audit(store, text, refs)
     (claim,) = report.claims
     assert claim.verdict.label is Label.NOT_ENOUGH_INFO and not claim.verdict.evidence
-    assert any("1 of 2 references could not be resolved" in p for p in report.problems)
-    assert any(p.startswith("claim 1: the claim looks like French") for p in report.problems)
+    messages = [p.message for p in report.problems]
+    assert any("1 of 2 references could not be resolved" in m for m in messages)
+    (french,) = [p for p in report.problems if p.kind is ProblemKind.CLAIM]
+    assert french.message.startswith("claim 1: the claim looks like French")
+    assert french.claim == claim.text
 
 
 def test_no_resolved_reference_means_nothing_is_checked(store: Store) -> None:
     refs = [Reference(ref="x", why="not an arXiv id")]
     report = _audit(store, REPORT, refs)
     assert all(not c.verdict.papers for c in report.claims)
-    assert any("none of the references could be resolved" in p for p in report.problems)
-    assert "no references" in _audit(store, REPORT, []).problems[0]
+    assert any("none of the references could be resolved" in p.message for p in report.problems)
+    assert "no references" in _audit(store, REPORT, []).problems[0].message
 
 
 def test_a_report_without_claims(store: Store) -> None:
     report = _audit(store, "# Only a title\n\nShort text.\n")
-    assert report.claims == () and NO_CLAIMS in report.problems
+    assert report.claims == ()
+    assert Problem(kind=ProblemKind.REPORT, message=NO_CLAIMS) in report.problems

@@ -118,7 +118,7 @@ def test_no_claims_and_too_many_claims() -> None:
     assert parse_report("# Title only\n", max_claims=5).claims == ()
     many = "# R\n## Claims\n" + "".join(f"- Claim number {i} holds.\n" for i in range(8))
     report = parse_report(many, max_claims=5)
-    assert len(report.claims) == 5 and "only the first 5" in report.problems[0]
+    assert len(report.claims) == 5 and "only the first 5" in report.problems[0].message
 
 
 @pytest.mark.parametrize(

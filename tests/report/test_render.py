@@ -103,7 +103,7 @@ def test_html_synthesis_sections() -> None:
 def test_html_references_and_problems() -> None:
     report = sample_report()
     html = render_html(report)
-    assert 'id="problems"' in html and report.problems[0] in _text(html)
+    assert 'id="problems"' in html and report.problems[0].message in _text(html)
     assert html.count('class="reference resolved"') == 2
     assert html.count('class="reference unresolved"') == 1
     assert "not resolved: no arXiv id, DOI or URL to fetch" in html

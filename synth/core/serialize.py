@@ -1,17 +1,62 @@
-"""The JSON shape of a report (``report.json``, ``synth audit --json``, ``synth report
---json``): one object whose claims carry the same verdict fields as ``synth check --json``."""
+"""The JSON shapes synth writes, built from the records: one function per shape, each
+with a ``schema`` field naming the shape and its version. ``docs/schemas/`` holds the
+documented JSON Schema of each; a test checks real output against it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from synth.check.checker import verdict_json
-from synth.core.types import Citation, Report, ReportClaim, SynthesisSentence
+from synth.core.types import Citation, Report, ReportClaim, SynthesisSentence, Verdict
+
+VERDICT_SCHEMA = "synth.verdict/1"
+REPORT_SCHEMA = "synth.report/1"
+
+
+def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:
+    """The one JSON shape of a verdict (``synth check --json``, each ``--batch`` line, and
+    each claim of a report's JSON).
+
+    Args:
+        verdict: The verdict.
+        **extra: Keys to put first (a batch line's ``id``).
+
+    Returns:
+        A JSON-ready dict with ``schema`` = :data:`VERDICT_SCHEMA`.
+    """
+    return {
+        **extra,
+        "schema": VERDICT_SCHEMA,
+        "claim": verdict.claim.text,
+        "label": verdict.label.value,
+        "confidence": round(verdict.confidence, 4),
+        "conflict": verdict.conflict,
+        "papers": [
+            {"paper_id": p.paper_id, "label": p.label.value, "confidence": round(p.confidence, 4)}
+            for p in verdict.papers
+        ],
+        "evidence": [
+            {
+                "paper_id": e.passage.paper_id,
+                "page": e.passage.page_start,
+                "passage_id": e.passage.id,
+                "text": e.passage.text,
+                "quote": e.quote,
+                "entailment": round(e.entailment, 4),
+                "contradiction": round(e.contradiction, 4),
+                "neutral": round(e.neutral, 4),
+                "retrieval_score": round(e.retrieval_score, 6),
+            }
+            for e in verdict.evidence
+        ],
+        "numeric": verdict.numeric.model_dump(mode="json") if verdict.numeric else None,
+        "model": verdict.model,
+        "settings_hash": verdict.settings_hash,
+    }
 
 
 def claim_json(claim: ReportClaim) -> dict[str, Any]:
     verdict = verdict_json(claim.verdict)
-    for key in ("model", "settings_hash"):
+    for key in ("schema", "model", "settings_hash"):  # the report carries them once
         verdict.pop(key)
     return {
         "text": claim.text,
@@ -43,6 +88,7 @@ def _sentence(s: SynthesisSentence) -> dict[str, Any]:
 def report_json(report: Report) -> dict[str, Any]:
     synthesis = report.synthesis
     return {
+        "schema": REPORT_SCHEMA,
         "kind": report.kind.value,
         "source": report.source,
         "title": report.title,
@@ -77,7 +123,7 @@ def report_json(report: Report) -> dict[str, Any]:
                 for c in synthesis.conflicts
             ],
         },
-        "problems": list(report.problems),
+        "problems": [p.model_dump(mode="json") for p in report.problems],
         "model": report.model,
         "settings_hash": report.settings_hash,
     }

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -16,9 +15,6 @@ from synth.cli.common import (
     report_outcomes,
     session,
 )
-
-if TYPE_CHECKING:
-    from synth.core.types import Paper
 
 
 @app.command()
@@ -51,24 +47,19 @@ def add(
     report_outcomes(lambda s: s.add(paths, fmt))
 
 
-def _paper_json(paper: Paper, passages: int | None = None) -> dict[str, Any]:
-    data = paper.model_dump(mode="json")
-    if passages is not None:
-        data["passages"] = passages
-    return data
-
-
 @corpus_app.command("list")
 @handles_errors
 def corpus_list(as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """List the stored papers. Example: synth corpus list --json"""
     from rich.table import Table
 
+    from synth.core.serialize import paper_json
+
     with session() as s:
         summaries = s.papers()
         where = s.settings.db_path
     if as_json:
-        typer.echo(json.dumps([_paper_json(r.paper, r.passages) for r in summaries], indent=2))
+        typer.echo(json.dumps([paper_json(r.paper, r.passages) for r in summaries], indent=2))
         return
     table = Table("paper_id", "title", "source", "year", "pages", "passages", "text")
     for row in summaries:
@@ -103,19 +94,13 @@ def corpus_show(
     from rich.markup import escape
     from rich.table import Table
 
+    from synth.core.serialize import paper_json
+
     with session() as s:
         paper = s.paper(ref)
         passages = s.passages(ref)
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "paper": _paper_json(paper),
-                    "passages": [p.model_dump(mode="json") for p in passages],
-                },
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps(paper_json(paper, shown=passages), indent=2))
         return
     out = console()
     out.print(f"[bold]{escape(paper.title)}[/bold]")

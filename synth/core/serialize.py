@@ -4,12 +4,22 @@ documented JSON Schema of each; a test checks real output against it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from synth.core.types import Citation, Report, ReportClaim, SynthesisSentence, Verdict
+from synth.core.types import (
+    Citation,
+    Paper,
+    Passage,
+    Report,
+    ReportClaim,
+    SynthesisSentence,
+    Verdict,
+)
 
 VERDICT_SCHEMA = "synth.verdict/1"
 REPORT_SCHEMA = "synth.report/1"
+PAPER_SCHEMA = "synth.paper/1"
 
 
 def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:
@@ -127,3 +137,25 @@ def report_json(report: Report) -> dict[str, Any]:
         "model": report.model,
         "settings_hash": report.settings_hash,
     }
+
+
+def paper_json(
+    paper: Paper, passages: int | None = None, shown: Sequence[Passage] | None = None
+) -> dict[str, Any]:
+    """The one JSON shape of a stored paper (``synth corpus list --json`` per paper,
+    ``synth corpus show --json``).
+
+    Args:
+        paper: The paper.
+        passages: Its passage count, when listed.
+        shown: Its passages, when shown whole.
+
+    Returns:
+        A JSON-ready dict with ``schema`` = :data:`PAPER_SCHEMA` and the paper's fields.
+    """
+    data: dict[str, Any] = {"schema": PAPER_SCHEMA, **paper.model_dump(mode="json")}
+    if passages is not None:
+        data["passages"] = passages
+    if shown is not None:
+        data["passages"] = [p.model_dump(mode="json") for p in shown]
+    return data

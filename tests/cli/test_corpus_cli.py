@@ -7,9 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jsonschema
 import pytest
 from conftest import FAKE_ID, FIXTURES
 from pdfgen import marker, one_column_pdf
+from schemas import SCHEMAS
 from typer.testing import CliRunner
 
 from synth.cli import app
@@ -36,8 +38,8 @@ def test_fetch_with_the_recorded_mirror(
     assert result.exit_code == 0, result.output
     assert "✓ added 2005.13013: English Intermediate-Task Training" in result.output
     shown = json.loads(runner.invoke(app, ["corpus", "show", "2005.13013", "--json"]).output)
-    assert shown["paper"]["authors"][0] == "Jason Phang"
-    assert shown["paper"]["full_text"] is False
+    assert shown["authors"][0] == "Jason Phang"
+    assert shown["full_text"] is False
     assert any("5.4 point improvement" in p["text"] for p in shown["passages"])
     assert all(p["page_start"] == 1 and p["section"] == "Abstract" for p in shown["passages"])
 
@@ -68,6 +70,8 @@ def test_add_list_show_remove(tmp_path: Path) -> None:
     listing = json.loads(runner.invoke(app, ["corpus", "list", "--json"]).output)
     assert [(p["paper_id"], p["pages"]) for p in listing] == [("five.pdf", 5)]
     shown = json.loads(runner.invoke(app, ["corpus", "show", "five.pdf", "--json"]).output)
+    for data in (*listing, shown):
+        jsonschema.validate(data, SCHEMAS["paper"])
     for page in range(1, 5):
         assert [p["page_start"] for p in shown["passages"] if marker(page) in p["text"]] == [page]
     table = runner.invoke(app, ["corpus", "show", "five.pdf"])
@@ -101,7 +105,7 @@ def test_fetch_from_a_mirror_with_pdfs(fake_mirror: Path, monkeypatch: pytest.Mo
     result = runner.invoke(app, ["fetch", FAKE_ID])
     assert result.exit_code == 0 and "passages" in result.output
     shown = json.loads(runner.invoke(app, ["corpus", "show", FAKE_ID, "--json"]).output)
-    assert shown["paper"]["full_text"] is True and shown["paper"]["pages"] == 5
+    assert shown["full_text"] is True and shown["pages"] == 5
 
 
 def test_bad_setting_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -98,7 +98,15 @@ def offtopic(
 
 
 def data_folder(data: Path | None, settings: Settings) -> Path:
-    """The shared data folder (``scifact/`` and ``claims/``): ``data`` or ``SYNTH_DATA_DIR``."""
+    """The shared data folder.
+
+    Args:
+        data: The folder given, or None for ``SYNTH_DATA_DIR``.
+        settings: The settings.
+
+    Returns:
+        The folder, once it is seen to hold ``scifact/`` and ``claims/``.
+    """
     folder = data or settings.data_dir
     if folder is None or not (folder / "scifact").is_dir() or not (folder / "claims").is_dir():
         raise BadInput(
@@ -151,7 +159,11 @@ class ModelEntry:
 
 
 def list_models(settings: Settings) -> list[ModelEntry]:
-    """The verifiers built under ``SYNTH_HOME/models``, then those shipped with synth."""
+    """The verifiers built under ``SYNTH_HOME/models``, then those shipped with synth.
+
+    Returns:
+        A :class:`ModelEntry` per model folder.
+    """
     from synth.core.models import SHIPPED
     from synth.verify.nli import METADATA, read_metadata
 

@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 
 
 def read(session: Session, path: Path) -> ParsedReport:
-    """The parsed report at ``path``, within the report settings' size and claim limits."""
+    """The parsed report at ``path``, within the report settings' size and claim limits.
+
+    Returns:
+        Its claims, references, question and problems.
+    """
     from synth.report.parse import parse_report, read_report
 
     limits = session.settings.report
@@ -25,7 +29,11 @@ def read(session: Session, path: Path) -> ParsedReport:
 
 
 def audit(session: Session, path: Path) -> Report:
-    """The audit of the report at ``path`` (see :meth:`Session.audit`)."""
+    """The audit of the report at ``path``, for :meth:`Session.audit`.
+
+    Returns:
+        The audit :class:`Report`.
+    """
     from synth.corpus.ingest import Ingestor
     from synth.report.audit import Auditor
     from synth.report.references import resolve_references
@@ -55,7 +63,11 @@ def synthesize(
     session: Session, question: str | None, refs: list[str], from_report: Path | None,
     generator: Generator | None,
 ) -> Report:  # fmt: skip
-    """The verified synthesis of ``refs`` (see :meth:`Session.synthesize`)."""
+    """The verified synthesis of ``refs``, for :meth:`Session.synthesize`.
+
+    Returns:
+        The synthesis :class:`Report`.
+    """
     from synth.corpus.ingest import Ingestor
     from synth.report.references import resolve_references
     from synth.report.synthesis import Synthesizer

@@ -187,11 +187,22 @@ class Session:
         return list(self._ingestor().add_paths([Path(p) for p in paths], format))
 
     def papers(self) -> list[PaperSummary]:
-        """Every stored paper with its passage count, oldest first."""
+        """Every stored paper, oldest first.
+
+        Returns:
+            A :class:`~synth.corpus.store.PaperSummary` (paper, passage count, when added)
+            per paper.
+        """
         return self.store.summaries()
 
     def paper(self, ref: str) -> Paper:
-        """The stored paper ``ref`` names (paper_id, content id or arXiv id).
+        """The stored paper ``ref`` names.
+
+        Args:
+            ref: Its paper_id, content id, or arXiv id (with or without version).
+
+        Returns:
+            The :class:`~synth.core.types.Paper`.
 
         Raises:
             NotFound: no stored paper has that name.
@@ -199,7 +210,15 @@ class Session:
         return self.store.require(ref)
 
     def passages(self, ref: str) -> list[Passage]:
-        """The passages of the paper ``ref`` names, in reading order."""
+        """The passages of a stored paper.
+
+        Args:
+            ref: As :meth:`paper` takes it.
+
+        Returns:
+            Its :class:`~synth.core.types.Passage` records in reading order, each with page
+            and character offsets.
+        """
         return self.store.passages(self.paper(ref))
 
     def remove(self, ref: str) -> Paper:

@@ -131,6 +131,19 @@ def progress_sink() -> Iterator[ProgressSink]:
         yield Sink()
 
 
+@contextmanager
+def _stops_at_store_failure(counts: dict[str, int]) -> Iterator[None]:
+    """A database failure (disk full, damaged, read-only) ends an ingest in one line that
+    says how many papers were stored before it."""
+    from synth.core.errors import StoreFailure
+
+    try:
+        yield
+    except StoreFailure as exc:
+        stored = sum(n for key, n in counts.items() if key != "failed")
+        raise StoreFailure(f"{exc.message}: {stored} papers stored", exc.hint) from exc
+
+
 def report_outcomes(run: Callable[[Session], Iterable[Outcome]]) -> None:
     """Run an ingest in a session (progress bars on stderr) and print one line per outcome
     (only the first 20 of each kind, then counts); exit 1 when nothing could be added."""
@@ -145,7 +158,7 @@ def report_outcomes(run: Callable[[Session], Iterable[Outcome]]) -> None:
         AddStatus.UNCHANGED: "[dim]= already stored[/dim]",
     }
     counts: dict[str, int] = {}
-    with session() as opened:
+    with session() as opened, _stops_at_store_failure(counts):
         for outcome in run(opened):
             key = outcome.status.value if outcome.status else "failed"
             counts[key] = counts.get(key, 0) + 1

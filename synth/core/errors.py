@@ -55,6 +55,13 @@ class SourceUnavailable(SynthError):
     kind = "source_unavailable"
 
 
+class StoreFailure(SynthError):
+    """The database itself failed (damaged, disk full, read-only): every later write would
+    fail the same way, so work stops at the first one instead of failing paper by paper."""
+
+    kind = "store_failure"
+
+
 def invalid(exc: ValidationError, source: str, hint: str) -> BadInput:
     """The first problem of a pydantic ValidationError as one line naming ``source`` and
     the key (the one converter every settings, config and spec reader uses).

@@ -78,6 +78,7 @@ def claim_json(claim: ReportClaim) -> dict[str, Any]:
         "report_confidence": claim.report_confidence,
         "agreement": claim.agreement,
         "experiment": claim.experiment.model_dump(mode="json") if claim.experiment else None,
+        "notes": list(claim.notes),
         **verdict,
     }
 
@@ -112,6 +113,9 @@ def report_json(report: Report) -> dict[str, Any]:
                 "why": r.why or None,
                 "title": r.title or None,
                 "url": r.url,
+                "version": r.version,
+                "full_text": r.full_text,
+                "note": r.note or None,
             }
             for r in report.references
         ],

@@ -32,6 +32,7 @@ class BlockKind(StrEnum):
     BODY = "body"
     HEADING = "heading"
     REFERENCES = "references"
+    TABLE = "table"
 
 
 @dataclass(frozen=True)
@@ -208,6 +209,17 @@ class Reference(Record):
     why: str = ""  # why it did not resolve (empty when it did)
     title: str = ""
     url: str | None = None
+    version: str | None = None  # the arXiv version stored ("v1"), which the report cited if any
+    full_text: bool | None = None  # False: only the abstract is stored (``note`` says why)
+    note: str = ""
+
+    @property
+    def cited_as(self) -> str:
+        """The paper as quotes name it: its id with the arXiv version ("2005.13013 v2")."""
+        name = self.paper_id or self.ref
+        return (
+            f"{name} {self.version}" if self.version and not name.endswith(self.version) else name
+        )
 
 
 class Reproduced(StrEnum):
@@ -254,6 +266,7 @@ class ReportClaim(Record):
     report_confidence: float | None = None
     verdict: Verdict
     experiment: ExperimentCheck | None = None
+    notes: tuple[str, ...] = ()  # what the verdict rests on: "2005.13013 v2: abstract only ..."
 
     @property
     def partial(self) -> bool:
@@ -348,3 +361,7 @@ class Report(Record):
     problems: tuple[Problem, ...] = ()
     model: str
     settings_hash: str
+
+    def cited_as(self, paper_id: str) -> str:
+        """How quotes name a paper: as its reference does (with the arXiv version)."""
+        return next((r.cited_as for r in self.references if r.paper_id == paper_id), paper_id)

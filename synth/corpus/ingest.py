@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import ParamSpec
 
 from synth.core.arxiv_ids import parse_arxiv_id
-from synth.core.errors import SynthError
+from synth.core.errors import StoreFailure, SynthError
 from synth.core.progress import NoProgress, ProgressSink
 from synth.core.settings import Settings
 from synth.core.types import AddStatus, Paper
@@ -52,6 +52,8 @@ def _guarded(ref: str, step: Callable[P, Outcome], *args: P.args, **kwargs: P.kw
     """``step(*args, **kwargs)``, with any failure turned into a failed outcome for ``ref``."""
     try:
         return step(*args, **kwargs)
+    except StoreFailure:
+        raise  # the database failed, not this paper: every later one would fail the same way
     except SynthError as exc:
         return Outcome(ref, None, error=exc)
     except Exception as exc:  # a bug on one odd paper must not stop the rest

@@ -13,12 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from synth.core.arxiv_ids import parse_arxiv_id
-from synth.core.errors import NotFound, SynthError
+from synth.core.errors import NotFound, StoreFailure, SynthError
 from synth.core.types import AddStatus, PageText, Paper, Passage
 
 SCHEMA_VERSION = 2  # 2: embeddings
@@ -95,6 +96,67 @@ def fts_query(text: str) -> str:
     return " OR ".join(f'"{w}"' for w in words)
 
 
+def store_failure(path: Path, exc: sqlite3.Error) -> StoreFailure | None:
+    """The failure ``exc`` means for the whole database, or None for an ordinary error.
+
+    Args:
+        path: The database file.
+        exc: What sqlite3 raised.
+
+    Returns:
+        A :class:`StoreFailure` with its remedy, or None.
+    """
+    text = str(exc).lower()
+    if "malformed" in text or "not a database" in text or "file is encrypted" in text:
+        return StoreFailure(
+            f"{path}: the corpus database is damaged ({exc}); synth will not write into it",
+            "restore it from a backup, or rename it and add the papers again "
+            "(synth then starts a new one)",
+        )
+    if "disk is full" in text or "disk i/o error" in text:
+        return StoreFailure(f"disk full ({path.parent}: {exc})", "run again after freeing space")
+    if "readonly" in text or "read-only" in text:
+        hint = "make SYNTH_HOME writable, or point it at a writable folder"
+        return StoreFailure(f"{path}: the database is read-only ({exc})", hint)
+    return None
+
+
+class _Guarded:
+    """A sqlite3 connection whose database-level failures become :class:`StoreFailure`."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self._path = path
+
+    def _run(self, method: str, *args: Any) -> Any:
+        try:
+            return getattr(self._conn, method)(*args)
+        except sqlite3.Error as exc:
+            failure = store_failure(self._path, exc)
+            if failure is None:
+                raise
+            raise failure from exc
+
+    def execute(self, sql: str, args: Any = ()) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self._run("execute", sql, args)
+        return cursor
+
+    def executemany(self, sql: str, rows: Any) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self._run("executemany", sql, rows)
+        return cursor
+
+    def executescript(self, script: str) -> sqlite3.Cursor:
+        cursor: sqlite3.Cursor = self._run("executescript", script)
+        return cursor
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._conn.in_transaction
+
+    def close(self) -> None:
+        self._conn.close()
+
+
 @dataclass(frozen=True)
 class PaperSummary:
     paper: Paper
@@ -107,28 +169,25 @@ class Store:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA foreign_keys=ON")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            version = self._conn.execute("PRAGMA user_version").fetchone()[0]
-            if version > SCHEMA_VERSION:
-                raise SynthError(
-                    f"{path} was written by a newer synth (schema {version})",
-                    "upgrade synth, or point SYNTH_HOME at another folder",
-                )
-            self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as exc:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
             raise SynthError(
-                f"{path}: cannot open the corpus database ({exc})",
-                "move the file aside (synth creates a new one) or point SYNTH_HOME elsewhere",
-            ) from exc
-        except OSError as exc:
-            raise SynthError(
-                f"{path.parent}: cannot create the synth home ({exc.strerror})",
+                f"{path}: cannot create or open the synth home ({exc})",
                 "set SYNTH_HOME to a writable folder",
             ) from exc
+        self._conn = _Guarded(conn, path)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.execute("PRAGMA foreign_keys=ON")
+        self._conn.execute("PRAGMA synchronous=NORMAL")
+        version = self._conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise SynthError(
+                f"{path} was written by a newer synth (schema {version})",
+                "upgrade synth, or point SYNTH_HOME at another folder",
+            )
+        if version < SCHEMA_VERSION:  # a new (or older) database: nothing written otherwise
+            self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
+            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def close(self) -> None:
         self._conn.close()
@@ -140,12 +199,13 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self) -> Iterator[_Guarded]:
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
         except BaseException:  # Ctrl-C included: roll back, then let it propagate
-            self._conn.execute("ROLLBACK")
+            if self._conn.in_transaction:  # SQLite has rolled back already when the disk is full
+                self._conn.execute("ROLLBACK")
             raise
         self._conn.execute("COMMIT")
 

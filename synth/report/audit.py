@@ -44,6 +44,17 @@ def _cited(
     return list(dict.fromkeys(chosen or [pid for _, pid in resolved]))
 
 
+def _basis(papers: Sequence[str], references: Sequence[Reference]) -> tuple[str, ...]:
+    """Notes on what a claim's verdict rests on: each cited paper stored without its full
+    text (its PDF was missing or unreadable), named with its version."""
+    return tuple(
+        f"{r.cited_as}: checked against the abstract only"
+        + (f" ({r.note.removeprefix('abstract only: ')})" if r.note else "")
+        for r in references
+        if r.paper_id in papers and r.full_text is False
+    )
+
+
 class Auditor:
     def __init__(
         self, store: Store, checker: Checker, progress: ProgressSink | None = None,
@@ -82,7 +93,7 @@ class Auditor:
             self.progress.update("audit", number - 1, len(parsed.claims))
             papers = _cited(draft, parsed.references, references)
             claim, problem = self._audit_claim(draft, parsed.context, papers)
-            claims.append(claim)
+            claims.append(claim.model_copy(update={"notes": _basis(papers, references)}))
             if problem:
                 problems.append(Problem(kind=ProblemKind.CLAIM, message=f"claim {number}: "
                                         f"{problem}", claim=draft.text))  # fmt: skip

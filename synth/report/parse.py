@@ -32,6 +32,7 @@ _FALSE_MARKS = {"×", "✗", "✘", "x", "no", "n", "false", "unverified", "not 
                 "unsupported", "refuted"}  # fmt: skip
 _DANGLING = {"a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "by", "with", "from",
              "at", "as", "that", "than", "is", "are", "was", "were", "be"}  # fmt: skip
+_CUT_NUMBER = re.compile(r"\d\.$")
 CUTOFF_SLACK = 3  # claims within this many characters of the longest share its cut-off
 MIN_WORDS = 6  # a body sentence shorter than this is not taken as a claim
 
@@ -318,12 +319,18 @@ def mark_truncation(claims: list[DraftClaim]) -> list[DraftClaim]:
     for claim in claims:
         text = claim.text.rstrip()
         words = text.split()
-        cut = bool(_ELLIPSIS.search(text)) or (
-            not _TERMINAL.search(text)
-            and (
-                (at_cutoff >= 2 and len(text) >= cutoff - CUTOFF_SLACK)
-                or (bool(words) and words[-1].lower() in _DANGLING)
-                or ended >= 2 * (len(claims) - ended)  # the others mostly end properly
+        at_the_cut = at_cutoff >= 2 and len(text) >= cutoff - CUTOFF_SLACK
+        cut = (
+            bool(_ELLIPSIS.search(text))
+            # "... an average improvement of 6." at the cut: a number cut after its point
+            or (at_the_cut and bool(_CUT_NUMBER.search(text)))
+            or (
+                not _TERMINAL.search(text)
+                and (
+                    at_the_cut
+                    or (bool(words) and words[-1].lower() in _DANGLING)
+                    or ended >= 2 * (len(claims) - ended)  # the others mostly end properly
+                )
             )
         )
         flagged.append(claim.model_copy(update={"truncated": cut}) if cut else claim)

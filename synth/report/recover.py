@@ -13,18 +13,25 @@ _WORD = re.compile(r"\w+(?:[.,]\d+)*")
 MIN_FRAGMENT_WORDS = 5  # shorter fragments match too easily to be trusted
 
 
+def _spans(text: str) -> list[tuple[str, int]]:
+    """The words of ``text``, case-folded, each with its start offset."""
+    spaced = text.replace("--", "  ").replace("—", " ")  # same length: offsets hold
+    return [(m.group(0).casefold(), m.start()) for m in _WORD.finditer(spaced)]
+
+
 def _words(text: str) -> list[str]:
-    return [w.casefold() for w in _WORD.findall(text.replace("--", " ").replace("—", " "))]
+    return [w for w, _ in _spans(text)]
 
 
-def _continues(fragment: list[str], sentence: list[str]) -> bool:
-    """The fragment's words occur in the sentence in order, the last one as a prefix."""
+def _match_at(fragment: list[str], sentence: list[str]) -> int | None:
+    """Where the fragment's words occur in the sentence in order (the last one as a
+    prefix): the index of its first word, or None."""
     *whole, last = fragment
     n = len(whole)
-    return any(
-        sentence[i : i + n] == whole and sentence[i + n].startswith(last)
-        for i in range(len(sentence) - n)
-    )
+    for i in range(len(sentence) - n):
+        if sentence[i : i + n] == whole and sentence[i + n].startswith(last):
+            return i
+    return None
 
 
 def recover(fragment: str, sources: Iterable[tuple[str, str]]) -> tuple[str, str] | None:
@@ -36,11 +43,13 @@ def recover(fragment: str, sources: Iterable[tuple[str, str]]) -> tuple[str, str
     for origin, text in sources:
         for start, end in split_sentences(text):
             sentence = re.sub(r"\s+", " ", text[start:end]).strip()
-            ended = sentence.endswith((".", "!", "?"))  # a truncated source is no recovery
-            if (
-                ended
-                and len(sentence) > len(fragment.strip())
-                and _continues(words, _words(sentence))
-            ):
-                return sentence, origin
+            if not sentence.endswith((".", "!", "?")):  # a truncated source is no recovery
+                continue
+            spans = _spans(sentence)
+            at = _match_at(words, [w for w, _ in spans])
+            # a claim taken from inside a sentence (a list item after "We find: •") starts
+            # where the fragment does
+            found = sentence if at is None else sentence[spans[at][1] :]
+            if at is not None and len(found) > len(fragment.strip()):
+                return found, origin
     return None

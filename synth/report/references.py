@@ -51,7 +51,8 @@ def _stored(store: Store, target: ArxivId) -> Paper | None:
 
 def _resolved(ref: str, paper: Paper) -> Reference:
     return Reference(ref=ref, paper_id=paper.paper_id, resolved=True, title=paper.title,
-                     url=paper.url)  # fmt: skip
+                     url=paper.url, version=paper.arxiv_version, full_text=paper.full_text,
+                     note=paper.note)  # fmt: skip
 
 
 def resolve_references(refs: Sequence[str], store: Store, fetch: Fetch) -> list[Reference]:

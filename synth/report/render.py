@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
@@ -170,6 +171,7 @@ def render_html(report: Report) -> str:
         cite=cite,
         mark_text=mark_text,
         tags=tags,
+        cited_as=report.cited_as,
     )
 
 
@@ -187,7 +189,7 @@ def _md_quote(quote: str, citation: str) -> list[str]:
     return [f"> {escape_markdown(quote)}", ">", f"> — {citation}", ""]
 
 
-def _md_claim(number: int, claim: ReportClaim) -> list[str]:
+def _md_claim(number: int, claim: ReportClaim, cited_as: Callable[[str], str]) -> list[str]:
     v = claim.verdict
     lines = [
         f"### {number}. {v.label.value} (confidence {v.confidence:.2f})",
@@ -210,9 +212,10 @@ def _md_claim(number: int, claim: ReportClaim) -> list[str]:
         facts.append(f"Experiment: {escape_markdown(experiment_summary(claim.experiment))}")
     if numeric_summary(v.numeric):
         facts.append(f"Numbers: {escape_markdown(numeric_summary(v.numeric))}")
+    facts += [f"Note: {escape_markdown(note)}" for note in claim.notes]
     lines += [f"- {fact}" for fact in facts] + ([""] if facts else [])
     for e in v.evidence[:QUOTES_IN_MARKDOWN]:
-        where = f"{escape_markdown(e.passage.paper_id)}, p. {e.passage.page_start}"
+        where = f"{escape_markdown(cited_as(e.passage.paper_id))}, p. {e.passage.page_start}"
         lines += _md_quote(e.quote, where)
     if not v.evidence:
         lines += ["No evidence found.", ""]
@@ -259,7 +262,7 @@ def render_markdown(report: Report) -> str:
             lines += _md_quote(conflict.refuting.quote, _md_cite(conflict.refuting))
     lines += ["## Claims", ""]
     for number, claim in enumerate(report.claims, start=1):
-        lines += _md_claim(number, claim)
+        lines += _md_claim(number, claim, report.cited_as)
     if not report.claims:
         lines += ["No claims were checked.", ""]
     lines += ["## References", ""]

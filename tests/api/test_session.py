@@ -161,3 +161,14 @@ def test_an_arxiv_paper_that_is_not_stored_is_fetched_first(
         assert [p.paper.arxiv_id for p in s.papers()] == [FAKE_ID]
         with pytest.raises(NotFound, match="not in the offline mirror"):
             s.check(CLAIM, papers=["2912.99999"])
+
+
+def test_a_garbled_or_empty_model_card_is_listed_as_a_problem(tmp_path: Path) -> None:
+    for name, text in (("garbled", "{garbled"), ("empty", "")):
+        (tmp_path / "models" / name).mkdir(parents=True)
+        (tmp_path / "models" / name / "synth-model.json").write_text(text)
+    entries = {e.folder.name: e for e in synth.open(tmp_path).models()}
+    for name in ("garbled", "empty"):
+        assert entries[name].metadata is None and "unreadable model metadata" in str(
+            entries[name].problem)  # fmt: skip
+    assert entries["synth-nli-minilm"].where == "shipped" and entries["synth-nli-minilm"].metadata

@@ -117,3 +117,23 @@ def test_bad_setting_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_info_and_version(synth_home: Path) -> None:
     assert str(synth_home) in runner.invoke(app, ["info"]).output
     assert runner.invoke(app, ["--version"]).output.startswith("synth ")
+
+
+def test_a_damaged_database_is_one_line_and_nothing_is_written(
+    synth_home: Path, tmp_path: Path
+) -> None:
+    notes = []
+    for i in range(30):
+        notes.append(tmp_path / f"n{i}.md")
+        notes[-1].write_text(f"# Note {i}\n\nSome text to add, number {i}.\n", encoding="utf-8")
+    assert runner.invoke(app, ["add", *map(str, notes[:-1])]).exit_code == 0
+    db = synth_home / "synth.db"
+    data = bytearray(db.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # a page inside turned to noise: "malformed"
+    db.write_bytes(bytes(data))
+    for args in (["corpus", "list"], ["info"], ["add", str(notes[-1])]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 1, args
+        assert result.output.count("error:") == 1 and "damaged" in result.output, args
+        assert "Traceback" not in result.output and "added" not in result.output
+    assert db.read_bytes() == bytes(data)

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from synth.core.errors import SynthError
+from synth.core.errors import StoreFailure, SynthError
 from synth.core.types import AddStatus, Paper, Passage, SourceKind
 from synth.corpus.parsing.structure import sentences_page
 from synth.corpus.store import Store, fts_query
@@ -97,9 +97,9 @@ def test_state_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
 def test_a_corrupt_database_is_reported_not_overwritten(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(SynthError, match="cannot open the corpus database") as caught:
+    with pytest.raises(StoreFailure, match="the corpus database is damaged") as caught:
         Store(path)
-    assert "move the file aside" in (caught.value.hint or "")
+    assert "rename it" in (caught.value.hint or "")
     assert path.read_bytes() == b"this is not a database" * 100
 
 
@@ -324,3 +324,23 @@ def test_found_returns_passages_with_their_titles(tmp_path: Path) -> None:
         assert all(found[k].key == k for k in keys)
         assert store.found([]) == {}
         assert store.found([max(keys) + 100]) == {}
+
+
+def test_a_database_damaged_inside_fails_at_open_or_first_use_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    with Store(path) as store:
+        for i in range(40):
+            store.add(_paper(f"p_{i}", f"{i}.txt"), [], [], False)
+    data = bytearray(path.read_bytes())
+    data[4096:8192] = b"\xff" * 4096  # the second page: a b-tree page turned to noise
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreFailure, match="damaged"), Store(path) as store:
+        store.summaries()
+
+
+def test_a_full_disk_is_a_store_failure(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        store._conn.execute("PRAGMA max_page_count=8")  # the database cannot grow: "full"
+        with pytest.raises(StoreFailure, match="disk full"):
+            for i in range(200):
+                store.add(_paper(f"p_{i}", f"{i}.txt", path="/" + "x" * 2000), [], [], False)

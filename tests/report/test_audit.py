@@ -164,3 +164,19 @@ def test_a_report_without_claims(store: Store) -> None:
     report = _audit(store, "# Only a title\n\nShort text.\n")
     assert report.claims == ()
     assert Problem(kind=ProblemKind.REPORT, message=NO_CLAIMS) in report.problems
+
+
+def test_a_claim_checked_against_an_abstract_only_says_so_with_the_version(store: Store) -> None:
+    note = "abstract only: the offline mirror has no PDF for 2005.13013v2"
+    refs = [
+        Reference(ref="[phang]", paper_id="phang", resolved=True, version="v2",
+                  full_text=False, note=note),
+        Reference(ref="[scale]", paper_id="scale", resolved=True, version="v1", full_text=True),
+    ]  # fmt: skip
+    report = _audit(store, REPORT, refs)
+    assert report.claims[0].notes == (
+        "phang v2: checked against the abstract only (the offline mirror has no PDF for "
+        "2005.13013v2)",
+    )
+    assert report.cited_as("phang") == "phang v2" and report.cited_as("other") == "other"
+    assert Reference(ref="x", paper_id="2005.13013v1", version="v1").cited_as == "2005.13013v1"

@@ -146,6 +146,18 @@ def _record_document(record: dict[str, Any], path: Path) -> Document:
     return Document(paper, [page])
 
 
+def _encodable(record: dict[str, Any]) -> None:
+    """Refuse a record whose text cannot be stored as UTF-8: JSON may escape a lone
+    surrogate (``"\\ud800"``), which no UTF-8 text holds."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise SynthError(
+            "the record holds an unpaired surrogate escape (\\ud800-\\udfff)",
+            "fix or remove that line: it is not valid Unicode text",
+        ) from exc
+
+
 def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthError]]:
     """Each line of a JSONL corpus as a document, or as the error that line has.
     Understands SciFact's corpus format (doc_id, title, abstract as a list of sentences)
@@ -162,12 +174,17 @@ def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthE
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise SynthError("the line is not a JSON object", "write one object per line")
+            _encodable(record)
             document = _record_document(record, path)
         except json.JSONDecodeError as exc:
             yield (
                 number,
                 SynthError(f"{path}:{number}: not JSON ({exc.msg})", "fix or remove that line"),
             )
+            continue
+        except RecursionError:
+            yield number, SynthError(f"{path}:{number}: the record is nested too deeply to read",
+                                     "fix or remove that line")  # fmt: skip
             continue
         except SynthError as exc:
             yield number, SynthError(f"{path}:{number}: {exc.message}", exc.hint)

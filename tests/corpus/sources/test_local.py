@@ -9,6 +9,7 @@ import pytest
 from synth.core.errors import SynthError
 from synth.core.settings import ParseSettings
 from synth.core.types import SourceKind
+from synth.corpus.sources import Document
 from synth.corpus.sources.local import detect_format, load_text, read_bytes, read_jsonl
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -76,3 +77,16 @@ def test_format_detection_and_limits(tmp_path: Path) -> None:
     assert "SYNTH_PARSE_MAX_FILE_MB" in (caught.value.hint or "")
     with pytest.raises(SynthError, match="no such file"):
         read_bytes(tmp_path / "missing.pdf", ParseSettings())
+
+
+def test_a_deeply_nested_or_surrogate_line_is_one_error_and_the_rest_are_read() -> None:
+    good = '{"id": "%s", "title": "T", "abstract": "Fine text here."}'
+    data = "\n".join([
+        good % "a", "[" * 10_000 + "]" * 10_000,
+        '{"id": "b", "title": "T", "abstract": "bad \\ud800 text"}', good % "c",
+    ]).encode()  # fmt: skip
+    rows = list(read_jsonl(Path("x.jsonl"), data))
+    assert [n for n, d in rows if isinstance(d, Document)] == [1, 4]
+    errors = {n: str(d) for n, d in rows if isinstance(d, SynthError)}
+    assert "x.jsonl:2: the record is nested too deeply" in errors[2]
+    assert "x.jsonl:3: the record holds an unpaired surrogate" in errors[3]

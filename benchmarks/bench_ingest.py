@@ -4,7 +4,7 @@
 
 Generates ``--papers`` one-column PDFs of ``--pages`` pages each (reportlab, text written
 here), then times ``synth add`` through the library into a fresh SYNTH_HOME: PDF parsing
-(pypdf layout mode, column ordering, cleaning), chunking and the SQLite writes. Reports
+(PDFium glyphs, layout, cleaning, tables), chunking and the SQLite writes. Reports
 pages/s, passages/s and the process's peak resident memory.
 """
 

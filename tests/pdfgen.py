@@ -122,3 +122,307 @@ def encrypted_pdf(source: Path, path: Path, user_password: str) -> Path:
     writer.write(buffer)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+# A two-column conference paper with the furniture of real ones (a venue line, the arXiv
+# stamp, review line numbers, a footnote, a table, a figure, references, an appendix).
+CONF_TITLE = ("Synthetic Columns Keep Their", "Reading Order in Tests")
+VENUE = "Proceedings of the 99th Annual Meeting of the Society for Tests, pages 1-3"
+STAMP = "arXiv:2101.00001v1 [cs.CL] 1 Jan 2021"
+CONF_ABSTRACT = (
+    "We describe a made-up study of reading order. Columns must be read left then right. "
+    "The abstract ends here after three sentences."
+)
+CROSSING = (
+    "This sentence starts near the bottom of the left column and it carries on at the top "
+    "of the right column without a break."
+)
+FOOTNOTE = "1 The footnote says where the code lives and it is not body text."
+TABLE_ROWS = [
+    ("System", "XNLI", "PAWS", "NER"),
+    ("langs.", "15", "7", "33"),
+    ("Baseline", "80.1", "86.5", "62.8"),
+    ("Ours", "82.3", "88.0", "64.1"),
+]
+CONF_REFERENCE = (
+    "Ada Example. 2020. A made-up paper about columns. In Proceedings of the Conference on "
+    "Tests, pages 1-10."
+)
+APPENDIX = "The appendix gives more details about the runs. It is ordinary body text."
+_LEFT_X, _RIGHT_X, _COLUMN = 54.0, 318.0, 240.0
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and stringWidth(f"{lines[-1]} {word}", font, size) <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+class _Column:
+    """Writes wrapped text down one column."""
+
+    def __init__(self, pdf: canvas.Canvas, x: float, top: float):
+        self.pdf, self.x, self.y = pdf, x, top
+
+    def heading(self, text: str) -> None:
+        self.y -= 8
+        self.pdf.setFont("Times-Bold", 12)
+        self.pdf.drawString(self.x, self.y, text)
+        self.y -= 18
+
+    def paragraph(self, text: str, font: str = "Times-Roman", size: float = 10) -> None:
+        self.pdf.setFont(font, size)
+        for i, line in enumerate(_wrap(text, font, size, _COLUMN - 12)):
+            self.pdf.drawString(self.x + (10 if i == 0 else 0), self.y, line)
+            self.y -= size + 2
+
+
+def _ruler(pdf: canvas.Canvas, page: int) -> None:
+    """A review copy's line numbers: every 12 points down both margins, counting on."""
+    pdf.setFont("Helvetica", 7)
+    for i in range(55):
+        y = HEIGHT - 70 - 12 * i
+        pdf.drawString(_LEFT_X - 30, y, f"{100 * (page - 1) + i:03d}")
+        pdf.drawString(_RIGHT_X + _COLUMN + 14, y, f"{100 * (page - 1) + 50 + i:03d}")
+
+
+def conference_pdf(
+    path: Path,
+    *,
+    venue: bool = True,
+    stamp: bool = True,
+    line_numbers: bool = False,
+) -> Path:
+    """Page 1: the venue line at the top, a two-line title in large bold type, authors,
+    an Abstract, an introduction whose sentence :data:`CROSSING` runs from the left column
+    into the right one past a footnote, a table (caption above, a bold "langs." row) and a
+    figure (labels, caption below). Page 2: results, References in smaller type with a
+    hanging indent, and an appendix after them. Page numbers, the arXiv stamp set sideways
+    in the margin, and (``line_numbers``) a review copy's numbers down both margins."""
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    if line_numbers:
+        _ruler(pdf, 1)
+    if venue:
+        pdf.setFont("Times-Roman", 8)
+        pdf.drawCentredString(WIDTH / 2, HEIGHT - 30, VENUE)
+    pdf.setFont("Times-Bold", 15)
+    for i, line in enumerate(CONF_TITLE):
+        pdf.drawCentredString(WIDTH / 2, HEIGHT - 80 - 18 * i, line)
+    pdf.setFont("Times-Roman", 11)
+    pdf.drawCentredString(WIDTH / 2, HEIGHT - 130, "Ada Example and Bea Sample")
+    pdf.drawCentredString(WIDTH / 2, HEIGHT - 144, "Example University")
+    if stamp:
+        pdf.saveState()
+        pdf.translate(30, 250)
+        pdf.rotate(90)
+        pdf.setFont("Times-Roman", 20)
+        pdf.drawString(0, 0, STAMP)
+        pdf.restoreState()
+    left = _Column(pdf, _LEFT_X, HEIGHT - 190)
+    left.heading("Abstract")
+    left.paragraph(CONF_ABSTRACT)
+    left.heading("1 Introduction")
+    intro = " ".join(
+        f"Paragraph sentence {n} of the introduction is plain body text for the tests."
+        for n in range(1, 25)
+    )
+    left.paragraph(intro)
+    crossing = _wrap(CROSSING, "Times-Roman", 10, _COLUMN - 12)
+    for line in crossing[:2]:
+        pdf.setFont("Times-Roman", 10)
+        pdf.drawString(left.x, left.y, line)
+        left.y -= 12
+    pdf.setFont("Times-Roman", 8)
+    pdf.line(_LEFT_X, 92, _LEFT_X + 80, 92)
+    pdf.drawString(_LEFT_X, 80, FOOTNOTE)
+    right = _Column(pdf, _RIGHT_X, HEIGHT - 190)
+    for line in crossing[2:]:
+        pdf.setFont("Times-Roman", 10)
+        pdf.drawString(right.x, right.y, line)
+        right.y -= 12
+    right.paragraph("After the crossing sentence the column goes on with a new paragraph.")
+    right.y -= 10
+    pdf.setFont("Times-Roman", 9)
+    pdf.drawString(right.x, right.y, "Table 1: Accuracy of the systems on the probe tasks.")
+    right.y -= 16
+    for row in TABLE_ROWS:
+        pdf.setFont("Times-Bold" if row[0] in ("System", "langs.") else "Times-Roman", 10)
+        for i, cell in enumerate(row):
+            pdf.drawString(right.x + 10 + 60 * i, right.y, cell)
+        right.y -= 13
+    right.y -= 10
+    right.heading("2 Method")
+    right.paragraph("The method section is short. It has two sentences of body text.")
+    pdf.setFont("Helvetica", 7)
+    pdf.rect(right.x + 20, right.y - 90, 180, 80)
+    for label, dx, dy in (("Accuracy", -15, 40), ("0.5", -10, 5), ("1.0", -10, 75)):
+        pdf.drawString(right.x + 20 + dx, right.y - 90 + dy, label)
+    pdf.drawString(right.x + 100, right.y - 100, "Epochs")
+    right.y -= 118
+    pdf.setFont("Times-Roman", 9)
+    pdf.drawString(right.x, right.y, "Figure 1: Accuracy grows with the number of epochs.")
+    pdf.setFont("Times-Roman", 9)
+    pdf.drawCentredString(WIDTH / 2, 40, "1")
+    pdf.showPage()
+    if line_numbers:
+        _ruler(pdf, 2)
+    left = _Column(pdf, _LEFT_X, HEIGHT - 80)
+    left.heading("3 Results")
+    left.paragraph("The results section reports the gains. The gain is 2.2 points on XNLI.")
+    left.heading("References")
+    for _ in range(6):
+        pdf.setFont("Times-Roman", 9)
+        for i, line in enumerate(_wrap(CONF_REFERENCE, "Times-Roman", 9, _COLUMN - 12)):
+            pdf.drawString(left.x + (0 if i == 0 else 10), left.y, line)
+            left.y -= 11
+        left.y -= 3
+    right = _Column(pdf, _RIGHT_X, HEIGHT - 80)
+    right.heading("A Appendix Details")
+    right.paragraph(APPENDIX)
+    pdf.setFont("Times-Roman", 9)
+    pdf.drawCentredString(WIDTH / 2, 40, "2")
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+# Tables drawn the way LaTeX's booktabs sets them: rules, spanning headers under short rules,
+# a sideways row-group label, a label row, empty cells and rows of differences.
+PLAIN_TABLE = [
+    ("Model", "Params", "XNLI", "PAWS-X"),
+    ("Baseline", "270M", "80.1", "86.5"),
+    ("Large", "550M", "82.4", ""),
+    ("Ours", "580M", "84.0", "88.9"),
+]
+PLAIN_CAPTION = "Table 1: Accuracy of the plain models. The empty cell was not run."
+GROUPED_CAPTION = "Table 2: Gains from intermediate training, relative to the baseline."
+GROUPED_HEADER = [
+    ("", "XNLI", "PAWS-X", "XQuAD", "MLQA"),
+    ("Metric", "acc.", "acc.", "F1 / EM", "F1 / EM"),
+]
+GROUPED_BODY = [
+    ("XLM-R", "80.1", "86.5", "76.1 / 60.0", "70.1 / 51.5"),
+    ("ANLI", "- 0.8", "+ 0.4", "- 0.6 / - 0.1", "- 0.6 / - 0.8"),
+    ("HellaSwag", "- 0.3", "+ 0.8", "- 0.3 / + 0.1", "+ 20.4 / + 0.2"),
+    ("Other models", None, None, None, None),
+    ("mBERT", "65.4", "81.9", "64.5 / 49.4", "-"),
+]
+_TABLE_X = (90.0, 210.0, 280.0, 360.0, 450.0)  # column centres (the first: its left edge)
+
+
+def _table_row(pdf: canvas.Canvas, y: float, cells: tuple[str | None, ...], font: str) -> None:
+    pdf.setFont(font, 9)
+    for i, cell in enumerate(cells):
+        if cell:
+            if i == 0:
+                pdf.drawString(_TABLE_X[0], y, cell)
+            else:
+                pdf.drawCentredString(_TABLE_X[i], y, cell)
+
+
+def _rule(pdf: canvas.Canvas, y: float, x0: float = 80.0, x1: float = 500.0) -> None:
+    pdf.setLineWidth(0.5)
+    pdf.line(x0, y, x1, y)
+
+
+def _paragraph(pdf: canvas.Canvas, y: float, text: str) -> float:
+    pdf.setFont("Times-Roman", 10)
+    for line in textwrap.wrap(text, 95):
+        pdf.drawString(72, y, line)
+        y -= 13
+    return y - 10
+
+
+def tables_pdf(path: Path) -> Path:
+    """Page 1: body text, then :data:`PLAIN_TABLE` (ruled, one empty cell) with its caption
+    below it, then body text. Page 2: a caption above :data:`GROUPED_HEADER` and
+    :data:`GROUPED_BODY`: spanning headers ("Classification", "Question answering") over
+    short rules, a sideways "No MLM" label beside the rows of differences, a label row
+    ("Other models") and a dash for a missing result. Page 3: body text only."""
+    body = (
+        "This page reports the plain results in the table below. The models differ in size "
+        "and in the data they saw during training, and the gains are reported in points."
+    )
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    y = _paragraph(pdf, HEIGHT - 80, body)
+    _rule(pdf, y)
+    y -= 12
+    for i, row in enumerate(PLAIN_TABLE):
+        _table_row(pdf, y, row, "Times-Bold" if i == 0 else "Times-Roman")
+        y -= 12
+        if i == 0:
+            _rule(pdf, y + 8)
+            y -= 2
+    _rule(pdf, y + 8)
+    pdf.setFont("Times-Roman", 10)
+    pdf.drawString(72, y - 8, PLAIN_CAPTION)
+    _paragraph(pdf, y - 40, body)
+    pdf.showPage()
+    pdf.setFont("Times-Roman", 10)
+    pdf.drawString(72, HEIGHT - 80, GROUPED_CAPTION)
+    y = HEIGHT - 92
+    _rule(pdf, y)
+    y -= 12
+    pdf.setFont("Times-Bold", 9)
+    pdf.drawCentredString((_TABLE_X[1] + _TABLE_X[2]) / 2, y, "Classification")
+    pdf.drawCentredString((_TABLE_X[3] + _TABLE_X[4]) / 2, y, "Question answering")
+    _rule(pdf, y - 3, _TABLE_X[1] - 25, _TABLE_X[2] + 25)
+    _rule(pdf, y - 3, _TABLE_X[3] - 35, _TABLE_X[4] + 35)
+    y -= 14
+    for row in GROUPED_HEADER:
+        _table_row(pdf, y, row, "Times-Bold")
+        y -= 12
+    _rule(pdf, y + 8)
+    y -= 2
+    tops = []
+    for i, row in enumerate(GROUPED_BODY):
+        if i in (1, 3):
+            _rule(pdf, y + 8)
+            y -= 2
+        tops.append(y)
+        _table_row(pdf, y, row, "Times-Italic" if row[1] is None else "Times-Roman")
+        y -= 12
+    _rule(pdf, y + 8)
+    pdf.saveState()
+    pdf.translate(80, (tops[1] + tops[2]) / 2 - 14)
+    pdf.rotate(90)
+    pdf.setFont("Times-Bold", 8)
+    pdf.drawString(0, 0, "No MLM")
+    pdf.restoreState()
+    _paragraph(pdf, y - 30, body)
+    pdf.showPage()
+    _paragraph(pdf, HEIGHT - 80, body + " No table is on this page, though Table 1 is cited.")
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+SIDEWAYS = [
+    "This page is set sideways, as a wide table in an appendix often is.",
+    "Its lines must still come out in their order and read left to right.",
+    "A third line closes the paragraph on the turned page.",
+]
+
+
+def sideways_pdf(path: Path) -> Path:
+    """One page whose text is all turned a quarter turn (reading upwards), with a short
+    upright line in the margin that must not be read into it."""
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    pdf.setFont("Helvetica", 8)
+    pdf.drawString(40, 40, "upright margin note")
+    pdf.saveState()
+    pdf.translate(200, 150)
+    pdf.rotate(90)
+    pdf.setFont("Times-Roman", 11)
+    for i, line in enumerate(SIDEWAYS):
+        pdf.drawString(0, -14 * i, line)
+    pdf.restoreState()
+    pdf.showPage()
+    pdf.save()
+    return path

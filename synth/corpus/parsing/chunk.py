@@ -7,13 +7,14 @@ import re
 from synth.core.settings import ChunkSettings
 from synth.core.types import BlockKind, PageText, Passage
 
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9•])")  # "•": a list item
 _ABBREVIATIONS = {
     "e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "sec", "secs", "tab", "vs", "cf", "dr",
     "mr", "mrs", "ms", "approx", "resp", "incl", "viz", "ref", "refs", "ch",
     "vol", "pp", "ed", "eds", "jr", "sr", "prof", "inc", "ltd", "corp", "u.s", "u.k", "ca",
 }  # fmt: skip
 _LAST_TOKEN = re.compile(r"(\S+)$")
+_PASSAGE_KINDS = frozenset({BlockKind.BODY, BlockKind.TABLE})
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -50,10 +51,11 @@ def _cap(span: tuple[int, int], text: str, limit: int) -> list[tuple[int, int]]:
 
 def chunk_page(page: PageText, paper_id: str, settings: ChunkSettings) -> list[Passage]:
     """Passages of up to ``max_sentences`` sentences (and about ``max_chars``) that stay
-    inside one paragraph; headings and the references section give none."""
+    inside one paragraph, or one table row (whose sentences are its cells, the row its
+    context); headings and the references section give none."""
     passages = []
     for block in page.blocks:
-        if block.kind is not BlockKind.BODY:
+        if block.kind not in _PASSAGE_KINDS:
             continue
         spans = block.sentences or tuple(
             (block.start + s, block.start + e)
@@ -74,7 +76,11 @@ def chunk_page(page: PageText, paper_id: str, settings: ChunkSettings) -> list[P
         for group in groups:
             start, end = group[0][0], group[-1][1]
             pad = max(0, (settings.context_chars - (end - start)) // 2)
-            context = page.text[max(block.start, start - pad) : min(block.end, end + pad)]
+            lo, hi = max(block.start, start - pad), min(block.end, end + pad)
+            if block.kind is BlockKind.TABLE:  # whole cells: a cut one misreads its number
+                lo = min((s for s, e in spans if e > lo), default=lo)
+                hi = max((e for s, e in spans if s < hi), default=hi)
+            context = page.text[lo:hi]
             passages.append(
                 Passage(
                     paper_id=paper_id,

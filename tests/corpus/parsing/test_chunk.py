@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from synth.core.settings import ChunkSettings
-from synth.core.types import BlockKind, PageText, Passage
+from synth.core.types import Block, BlockKind, PageText, Passage
 from synth.corpus.parsing.chunk import chunk_page, split_sentences
 from synth.corpus.parsing.structure import sentences_page, structure_pages
 
@@ -209,3 +209,34 @@ def test_ids_are_stable_and_distinct(pages: list[PageText]) -> None:
 def test_no_at_a_sentence_end_splits() -> None:
     text = "The answer is no. We then stop."
     assert [text[s:e] for s, e in split_sentences(text)] == ["The answer is no.", "We then stop."]
+
+
+def _table_page() -> PageText:
+    cells = [f"Table 2, Ours, Task {n} (F1): {n}0.5." for n in range(1, 7)]
+    body = "The results are in Table 2."
+    spans, at = [], len(body) + 2
+    for c in cells:
+        spans.append((at, at + len(c)))
+        at += len(c) + 1
+    text = body + "\n\n" + " ".join(cells)
+    blocks = (
+        Block(0, len(body), "3 Results"),
+        Block(len(body) + 2, len(text), "Table 2", BlockKind.TABLE, tuple(spans)),
+    )
+    return PageText(4, text, blocks)
+
+
+def test_table_rows_give_passages_of_whole_cells() -> None:
+    page = _table_page()
+    passages = chunk_page(page, "p", ChunkSettings(max_sentences=2, context_chars=80))
+    assert [(p.section, p.text) for p in passages] == [
+        ("3 Results", "The results are in Table 2."),
+        ("Table 2", "Table 2, Ours, Task 1 (F1): 10.5. Table 2, Ours, Task 2 (F1): 20.5."),
+        ("Table 2", "Table 2, Ours, Task 3 (F1): 30.5. Table 2, Ours, Task 4 (F1): 40.5."),
+        ("Table 2", "Table 2, Ours, Task 5 (F1): 50.5. Table 2, Ours, Task 6 (F1): 60.5."),
+    ]
+    row = page.text[page.blocks[1].start :]
+    for p in passages[1:]:
+        assert page.text[p.char_start : p.char_end] == p.text
+        assert p.text in p.context and p.context in row
+        assert p.context.startswith("Table 2, Ours") and p.context.endswith(".")  # no cut cell

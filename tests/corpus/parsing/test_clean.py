@@ -1,4 +1,4 @@
-"""Line cleaning: ligatures, odd characters, running headers and footers, hyphenation."""
+"""Line cleaning: ligatures, odd characters, margin furniture, hyphenation."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import pytest
 from synth.corpus.parsing.clean import (
     hyphenated_words,
     join_lines,
+    line_key,
+    margin_junk,
     normalise_line,
-    strip_running_lines,
+    venue_line,
 )
 
 
@@ -32,96 +34,53 @@ def test_normalise_line(raw: str, clean: str) -> None:
     assert normalise_line(raw) == clean
 
 
-def _pages(count: int) -> list[list[str]]:
-    """Pages with a running header (page number inside it) and a page number footer; the
-    body lines differ from page to page."""
-    pages = []
-    for n in range(1, count + 1):
-        pages.append(
-            [
-                f"Example and Sample. Intermediate Training {n}",
-                f"Page {n} opens with its own body text about topic {'abcdefgh'[n - 1]}.",
-                f"The middle of page {n} says something else, {'x' * n}.",
-                f"{n + 2} target tasks were used for the runs in part {'abcdefgh'[n - 1]}.",
-                str(n),
-            ]
-        )
-    return pages
-
-
-def test_running_header_with_changing_number_is_removed() -> None:
-    cleaned = strip_running_lines(_pages(4))
-    for n, lines in enumerate(cleaned, start=1):
-        assert not any(line.startswith("Example and Sample") for line in lines)
-        assert str(n) not in lines  # the page number footer
-        assert lines[0].startswith(f"Page {n} opens")
-        assert len(lines) == 3
-
-
-def test_body_line_starting_with_a_number_is_kept() -> None:
-    cleaned = strip_running_lines(_pages(4))
-    for n, lines in enumerate(cleaned, start=1):
-        assert lines[-1] == f"{n + 2} target tasks were used for the runs in part {'abcd'[n - 1]}."
-
-
 @pytest.mark.parametrize("number", ["3", "Page 3 of 9", "page 3", "3 / 9", "iv", "XII"])
-@pytest.mark.parametrize("where", ["top", "bottom"])
-def test_page_numbers_are_removed_at_the_edges(number: str, where: str) -> None:
-    body = [
-        "A first line of ordinary body text.",
-        "A second line of ordinary body text.",
-        "A third line of ordinary body text.",
-    ]
-    page = [number, *body] if where == "top" else [*body, number]
-    assert strip_running_lines([page]) == [body]
+def test_page_numbers_are_margin_junk(number: str) -> None:
+    assert margin_junk(number)
 
 
-@pytest.mark.parametrize("number", ["3", "Page 3 of 9", "iv"])
-def test_page_numbers_in_the_middle_of_a_page_are_kept(number: str) -> None:
-    page = [
-        "First line of body.",
-        "Second line of body.",
-        number,
-        "Third line of body.",
-        "Fourth line of body.",
-    ]
-    assert strip_running_lines([page]) == [page]
+@pytest.mark.parametrize(
+    "line",
+    [
+        "arXiv:2005.13013v2 [cs.CL] 30 Sep 2020",
+        "Proceedings of the 58th Annual Meeting of the Association for Computational "
+        "Linguistics, pages 7881-7892",
+        "Findings of the Association for Computational Linguistics: EMNLP 2020, pages 1-10",
+        "Published as a conference paper at ICLR 2021",
+        "Preprint. Under review.",
+        "© 2020 Association for Computational Linguistics",
+        "Copyright 2023 held by the owner/author(s).",
+        "ACM ISBN 978-1-4503-9421-5/23/04...$15.00",
+        "https://doi.org/10.1145/3544548.3580847",
+        "34th Conference on Neural Information Processing Systems (NeurIPS 2020)",
+    ],
+)
+def test_venue_stamp_and_copyright_lines_are_margin_junk(line: str) -> None:
+    assert margin_junk(line)
 
 
-def test_edges_skip_blank_lines() -> None:
-    page = ["", "", "12", "Body text one.", "Body text two.", "Body text three.", "", ""]
-    assert strip_running_lines([page]) == [
-        ["", "", "Body text one.", "Body text two.", "Body text three.", "", ""]
-    ]
+@pytest.mark.parametrize(
+    "line",
+    [
+        "civil",  # letters of a roman numeral, not one
+        "3 target tasks were used for the runs.",
+        "In Proceedings of the 57th Annual Meeting of the Association for Computational",
+        "Phang et al. Intermediate Training",
+        "",
+    ],
+)
+def test_content_is_not_margin_junk(line: str) -> None:
+    assert not margin_junk(line)
 
 
-def test_arxiv_margin_stamp_is_removed_anywhere() -> None:
-    stamp = "arXiv:2005.13013v2 [cs.CL] 30 Sep 2020"
-    page = ["Body line one.", "Body line two.", stamp, "Body line three.", "Body line four."]
-    assert strip_running_lines([page]) == [[line for line in page if line != stamp]]
+def test_venue_line_is_the_venue_part_of_margin_junk() -> None:
+    assert venue_line("Proceedings of the 1st Workshop on Tests, pages 1-9")
+    assert not venue_line("3")
+    assert not venue_line("We report proceedings of the meeting.")
 
 
-def test_long_sentence_at_the_edge_is_never_a_running_line() -> None:
-    prose = "This long line of prose ends a sentence and sits at the very top of the page."
-    assert len(prose) >= 60
-    pages = [
-        [prose, f"Body text of part {'abcd'[n - 1]}.", f"More text {'y' * n}."] for n in range(1, 5)
-    ]
-    assert strip_running_lines(pages) == pages
-
-
-def test_repeated_line_on_a_single_page_document_is_kept() -> None:
-    page = ["Example Header", "Body one.", "Body two.", "Body three."]
-    assert strip_running_lines([page]) == [page]
-
-
-def test_header_on_fewer_than_half_of_the_pages_is_kept() -> None:
-    pages = [
-        [f"Unique top {'z' * n}", f"Body {'abcdef'[n - 1]}.", f"End {'w' * n}."]
-        for n in range(1, 7)
-    ]
-    pages[0][0] = pages[1][0] = "Special Header"
-    assert strip_running_lines(pages) == pages
+def test_line_key_ignores_case_and_numbers() -> None:
+    assert line_key("Phang et al. 3") == line_key("phang ET AL. 12") == "phang et al. #"
 
 
 def test_hyphenated_words_collects_compounds_and_pairs() -> None:
@@ -194,8 +153,3 @@ def test_join_lines_with_compounds_found_in_the_document() -> None:
 )
 def test_compound_hyphens_survive_line_breaks(lines: list[str], joined: str) -> None:
     assert join_lines(lines, set()) == joined
-
-
-def test_only_real_roman_numerals_count_as_page_numbers() -> None:
-    pages = [["iv", "Body one.", "Body two.", "civil"], ["Body three.", "xii"]]
-    assert strip_running_lines(pages) == [["Body one.", "Body two.", "civil"], ["Body three."]]

@@ -1,4 +1,5 @@
-"""PDF parsing on generated PDFs: page anchors, layout clean-up, and every unreadable kind."""
+"""PDF parsing on generated PDFs: page anchors, layout clean-up (one rule at a time on a
+two-column conference paper), and every unreadable kind."""
 
 from __future__ import annotations
 
@@ -6,21 +7,33 @@ from pathlib import Path
 
 import pytest
 from pdfgen import (
+    APPENDIX,
+    CONF_ABSTRACT,
+    CONF_REFERENCE,
+    CONF_TITLE,
+    CROSSING,
+    FOOTNOTE,
     HEADER,
     LEFT,
     RIGHT,
+    SIDEWAYS,
+    TABLE_ROWS,
+    VENUE,
+    conference_pdf,
     encrypted_pdf,
     marker,
     one_column_pdf,
     scanned_pdf,
+    sideways_pdf,
     two_column_pdf,
 )
 
 from synth.core.errors import SynthError
 from synth.core.settings import ChunkSettings
-from synth.core.types import BlockKind
+from synth.core.types import BlockKind, Passage
 from synth.corpus.parsing.chunk import chunk_page
-from synth.corpus.parsing.pdf import read_pdf
+from synth.corpus.parsing.pdf import PdfText, read_pdf
+from synth.corpus.parsing.structure import FRONT_MATTER
 
 
 @pytest.fixture
@@ -118,3 +131,98 @@ def test_scanned_pdf_without_text_layer(tmp_path: Path) -> None:
 def test_garbage_after_header_is_reported_as_unreadable() -> None:
     error = _error("junk.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50 + b"\n%%EOF\n")
     assert "junk.pdf" in error.message and error.hint
+
+
+@pytest.fixture(scope="module")
+def conference(tmp_path_factory: pytest.TempPathFactory) -> PdfText:
+    path = conference_pdf(tmp_path_factory.mktemp("conf") / "conf.pdf")
+    return read_pdf("conf.pdf", path.read_bytes())
+
+
+def _all_text(parsed: PdfText) -> str:
+    return "\n\n".join(page.text for page in parsed.pages)
+
+
+def _body_passages(parsed: PdfText) -> list[Passage]:
+    """The passages of the running text (tables come as passages of their own, "Table N")."""
+    return [p for page in parsed.pages for p in chunk_page(page, "conf.pdf", ChunkSettings())
+            if not p.section.startswith("Table ")]  # fmt: skip
+
+
+def test_venue_line_is_not_the_title_and_is_dropped(conference: PdfText) -> None:
+    assert conference.title == " ".join(CONF_TITLE)
+    assert VENUE not in _all_text(conference)
+    assert "Proceedings of the 99th" not in _all_text(conference)
+
+
+def test_sideways_arxiv_stamp_and_page_numbers_are_dropped(conference: PdfText) -> None:
+    assert "arXiv:2101" not in _all_text(conference)
+    assert not any(page.text.rstrip().endswith(str(page.number)) for page in conference.pages)
+
+
+def test_sentence_across_the_columns_and_past_a_footnote_is_whole(conference: PdfText) -> None:
+    passages = _body_passages(conference)
+    (crossing,) = [p for p in passages if CROSSING in p.text]
+    assert crossing.section == "1 Introduction"
+    assert FOOTNOTE not in crossing.context
+    (note,) = [p for p in passages if p.text in FOOTNOTE]  # a paragraph of its own
+    assert note.context == FOOTNOTE
+    page = conference.pages[0].text
+    assert page.index(CROSSING) < page.index("After the crossing sentence") < page.index(FOOTNOTE)
+
+
+def test_abstract_and_sections(conference: PdfText) -> None:
+    sections = [p.section for p in _body_passages(conference)]
+    assert sections[0] == FRONT_MATTER
+    assert set(sections) == {
+        FRONT_MATTER, "Abstract", "1 Introduction", "2 Method", "3 Results", "A Appendix Details"
+    }  # fmt: skip
+    (abstract,) = [p for p in _body_passages(conference) if p.section == "Abstract"]
+    assert abstract.text == CONF_ABSTRACT
+
+
+def test_table_lines_are_no_headings_and_no_evidence(conference: PdfText) -> None:
+    headings = [
+        page.text[b.start : b.end]
+        for page in conference.pages
+        for b in page.blocks
+        if b.kind is BlockKind.HEADING
+    ]
+    assert headings == ["Abstract", "1 Introduction", "2 Method", "3 Results", "References",
+                        "A Appendix Details"]  # fmt: skip
+    evidence = " ".join(p.text for p in _body_passages(conference))
+    assert not any(cell in evidence for row in TABLE_ROWS[2:] for cell in row[1:])  # "80.1" ...
+
+
+def test_captions_are_kept_as_paragraphs_figure_labels_are_not(conference: PdfText) -> None:
+    blocks = [page.text[b.start : b.end] for page in conference.pages for b in page.blocks]
+    assert "Table 1: Accuracy of the systems on the probe tasks." in blocks
+    assert "Figure 1: Accuracy grows with the number of epochs." in blocks
+    assert "Epochs" not in _all_text(conference)
+
+
+def test_references_are_out_of_the_evidence_the_appendix_is_in(conference: PdfText) -> None:
+    page = conference.pages[1]
+    assert page.text.count(CONF_REFERENCE) == 6
+    refs = [b for b in page.blocks if b.kind is BlockKind.REFERENCES]
+    assert len(refs) == 6 and all(page.text[b.start : b.end] == CONF_REFERENCE for b in refs)
+    passages = _body_passages(conference)
+    assert not any("made-up paper about columns" in p.text for p in passages)
+    assert [p.text for p in passages if p.section == "A Appendix Details"] == [APPENDIX]
+
+
+def test_review_line_numbers_change_nothing(conference: PdfText, tmp_path: Path) -> None:
+    numbered = conference_pdf(tmp_path / "review.pdf", line_numbers=True)
+    parsed = read_pdf("review.pdf", numbered.read_bytes())
+    assert [p.text for p in parsed.pages] == [p.text for p in conference.pages]
+
+
+def test_without_venue_or_stamp_the_pages_are_the_same(conference: PdfText, tmp_path: Path) -> None:
+    plain = conference_pdf(tmp_path / "plain.pdf", venue=False, stamp=False)
+    parsed = read_pdf("plain.pdf", plain.read_bytes())
+    assert [p.text for p in parsed.pages] == [p.text for p in conference.pages]
+
+
+def test_a_page_set_sideways_is_read_turned(tmp_path: Path) -> None:
+    parsed = read_pdf("turned.pdf", sideways_pdf(tmp_path / "turned.pdf").read_bytes())
+    assert parsed.pages[0].text == " ".join(SIDEWAYS)

@@ -9,9 +9,12 @@ from synth.corpus.parsing.structure import (
     FRONT_MATTER,
     PARAGRAPH_SEP,
     BlockKind,
+    LineKind,
     PageText,
+    TextLine,
     heading,
     is_references,
+    numeric_line,
     sentences_page,
     structure_pages,
 )
@@ -236,3 +239,90 @@ def test_reference_entry_starting_with_an_initial_stays_in_the_references() -> N
     kinds = [b.kind for b in page.blocks]
     assert kinds[0] is BlockKind.HEADING
     assert set(kinds[1:]) == {BlockKind.REFERENCES}
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("3 mC4", "3 mC4"),  # a lower-case name after the number
+        ("C. Implementation Details", "C. Implementation Details"),
+        ("CCS CONCEPTS", "CCS CONCEPTS"),
+        ("KEYWORDS", "KEYWORDS"),
+        ("XLM-R", None),  # a table's row label in bold
+        ("langs. 15 7 33 40 11", None),
+        ("2 3 4", None),
+        ("Adam Roberts, Google", None),
+    ],
+)
+def test_headings_set_apart_by_the_layout(line: str, name: str | None) -> None:
+    assert heading(line, in_references=False, set_apart=True) == name
+
+
+def test_plain_text_rules_do_not_take_lower_case_or_caps_lines() -> None:
+    assert heading("3 mC4", in_references=False) is None
+    assert heading("KEYWORDS", in_references=False) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "numeric"),
+    [
+        ("langs. 15 7 33 40 11", True),
+        ("XLM-R 80.1 75.7", True),
+        ("3.2 Results", False),
+        ("We train 3 models on 2 tasks.", False),
+        ("", False),
+    ],
+)
+def test_numeric_line(line: str, numeric: bool) -> None:
+    assert numeric_line(line) is numeric
+
+
+def test_layout_kinds_make_paragraphs() -> None:
+    lines = [
+        TextLine("3 Results", LineKind.HEADING),
+        TextLine("The first paragraph runs over two lines of the column", LineKind.BODY),
+        TextLine("and goes on here", LineKind.BODY),
+        TextLine("A new paragraph opens with an indent and it goes on", LineKind.BODY, True),
+        TextLine("for a while.", LineKind.BODY),
+        TextLine("Table 1: A caption in its own paragraph.", LineKind.FLOAT, True),
+        TextLine("1 A footnote in its own paragraph.", LineKind.FLOAT, True),
+        TextLine("XLM-R", LineKind.BODY),  # a body line is never a heading unless named
+    ]
+    (page,) = structure_pages([lines])
+    assert _blocks(page) == [
+        (BlockKind.HEADING, "3 Results", "3 Results"),
+        (BlockKind.BODY, "3 Results", f"{lines[1].text} {lines[2].text}"),
+        (BlockKind.BODY, "3 Results", f"{lines[3].text} {lines[4].text}"),
+        (BlockKind.BODY, "3 Results", lines[5].text),
+        (BlockKind.BODY, "3 Results", lines[6].text),
+        (BlockKind.BODY, "3 Results", "XLM-R"),
+    ]
+
+
+def test_a_heading_kind_that_does_not_read_as_one_is_text() -> None:
+    (page,) = structure_pages([[TextLine("Ada Example and Bea Sample", LineKind.HEADING)]])
+    assert _blocks(page) == [(BlockKind.BODY, FRONT_MATTER, "Ada Example and Bea Sample")]
+
+
+def test_a_named_body_line_is_a_heading() -> None:
+    lines = [TextLine("References", LineKind.BODY), TextLine("[1] An entry.", LineKind.BODY)]
+    (page,) = structure_pages([lines])
+    assert [b.kind for b in page.blocks] == [BlockKind.HEADING, BlockKind.REFERENCES]
+
+
+def test_a_long_front_matter_paragraph_on_page_one_is_the_abstract() -> None:
+    abstract = " ".join(f"Sentence {n} of an abstract without a heading." for n in range(10))
+    lines = [
+        TextLine("A Title", LineKind.BODY),
+        TextLine("Ada Example, Example University", LineKind.BODY, True),
+        TextLine(abstract, LineKind.BODY, True),
+        TextLine("1 INTRODUCTION", LineKind.HEADING),
+        TextLine("The introduction.", LineKind.BODY),
+    ]
+    page, second = structure_pages([lines, [TextLine(abstract, LineKind.BODY)]])
+    assert [b.section for b in page.blocks] == [
+        FRONT_MATTER, FRONT_MATTER, ABSTRACT, "1 INTRODUCTION", "1 INTRODUCTION"
+    ]  # fmt: skip
+    assert second.blocks[0].section == "1 INTRODUCTION"
+    (plain,) = structure_pages([[abstract]])  # plain text keeps its first section
+    assert plain.blocks[0].section == FRONT_MATTER

@@ -23,6 +23,7 @@ from pydantic import Field, ValidationError
 
 from experiments.tasks import Kind, Role, get_task
 from synth.core.errors import BadInput, SynthError, invalid
+from synth.core.settings import merge_nested
 from synth.core.types import Record, content_id
 
 
@@ -167,16 +168,6 @@ PRESETS: dict[str, dict[str, Any]] = {"tiny": _TINY, "lite": _LITE, "full": _FUL
 PRESET_SEEDS: dict[str, tuple[int, ...]] = {"tiny": (1, 2), "lite": (1, 2, 3), "full": (1, 2, 3)}
 
 
-def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
 def _table(value: Any, key: str, source: str) -> dict[str, Any]:
     if value is None:
         return {}
@@ -199,8 +190,8 @@ def _schedules(
         role = f"{get_task(name).role.value}_train"
         values: dict[str, Any] = {}
         for layer, entry in zip(layers, entries, strict=True):
-            values = _merge(values, _table(layer.get(role), role, source))
-            values = _merge(values, _table(entry.get(name), f"schedules.{name}", source))
+            values = merge_nested(values, _table(layer.get(role), role, source))
+            values = merge_nested(values, _table(entry.get(name), f"schedules.{name}", source))
         try:
             schedule = TrainConfig.model_validate(values)
         except ValidationError as exc:
@@ -216,7 +207,7 @@ def resolve(values: dict[str, Any], source: str = "config") -> RunConfig:
     preset = values.get("preset", "tiny")
     if preset not in PRESETS:
         raise SynthError(f"{source}: unknown preset {preset!r}", f"use one of {', '.join(PRESETS)}")
-    merged = _merge(PRESETS[preset], {**values, "preset": preset})
+    merged = merge_nested(PRESETS[preset], {**values, "preset": preset})
     merged["intermediate"] = tuple(
         get_task(t, Role.INTERMEDIATE).name for t in merged.get("intermediate", ())
     )
@@ -243,4 +234,4 @@ def read_toml(path: Path, what: str) -> dict[str, Any]:
 
 def load_config(path: Path, overrides: dict[str, Any] | None = None) -> RunConfig:
     """A run configuration from TOML (``preset = "tiny"`` plus any field of RunConfig)."""
-    return resolve(_merge(read_toml(path, "config"), overrides or {}), str(path))
+    return resolve(merge_nested(read_toml(path, "config"), overrides or {}), str(path))

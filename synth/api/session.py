@@ -76,27 +76,18 @@ def open(
     """
     from pydantic import ValidationError
 
-    from synth.core.settings import Settings
+    from synth.core.settings import Settings, merge_nested
 
     try:
         values: dict[str, Any] = {**overrides, **({"home": Path(home)} if home else {})}
         if settings is None:
             settings = Settings(**values)  # the environment, then these values
         elif values:
-            settings = Settings.model_validate(_merged(settings.model_dump(), values))
+            settings = Settings.model_validate(merge_nested(settings.model_dump(), values))
     except ValidationError as exc:
         raise invalid(exc, "bad setting", "see the Settings section of the README") from exc
     return Session(settings, scorer=scorer, embedder=embedder, reranker=reranker,
                    generator=generator, progress=progress)  # fmt: skip
-
-
-def _merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """``base`` with ``override`` applied, section by section."""
-    out = dict(base)
-    for key, value in override.items():
-        nested = isinstance(value, dict) and isinstance(out.get(key), dict)
-        out[key] = _merged(out[key], value) if nested else value
-    return out
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -17,6 +18,24 @@ from synth.core.types import content_id
 
 def _default_home() -> Path:
     return Path.home() / ".local" / "share" / "synth"
+
+
+def merge_nested(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` applied section by section: a nested dict merges into
+    its counterpart, anything else replaces it.
+
+    Args:
+        base: The values to start from (not changed).
+        override: The values that win.
+
+    Returns:
+        The merged values.
+    """
+    merged = dict(base)
+    for key, value in override.items():
+        nested = isinstance(value, dict) and isinstance(merged.get(key), dict)
+        merged[key] = merge_nested(merged[key], value) if nested else value
+    return merged
 
 
 class ArxivSettings(BaseModel):

@@ -34,7 +34,6 @@ def audit(session: Session, path: Path) -> Report:
     Returns:
         The audit :class:`Report`.
     """
-    from synth.corpus.ingest import Ingestor
     from synth.report.audit import Auditor
     from synth.report.references import resolve_references
     from synth.report.reproductions import find_reproduction
@@ -51,8 +50,8 @@ def audit(session: Session, path: Path) -> Report:
             model=settings.verify.model,
             settings_hash=settings.retrieval_hash(),
         )  # fmt: skip
-    fetch = Ingestor(session.store, settings, session.progress).fetch_arxiv
-    references = resolve_references([r.ref for r in parsed.references], session.store, fetch)
+    refs = [r.ref for r in parsed.references]
+    references = resolve_references(refs, session.store, session.fetch)
     checker = session._prepared(any(r.resolved for r in references))
     experiments = functools.partial(find_reproduction, settings.home)
     auditor = Auditor(session.store, checker, session.progress, experiments)
@@ -68,7 +67,6 @@ def synthesize(
     Returns:
         The synthesis :class:`Report`.
     """
-    from synth.corpus.ingest import Ingestor
     from synth.report.references import resolve_references
     from synth.report.synthesis import Synthesizer
 
@@ -84,8 +82,7 @@ def synthesize(
     if not refs:
         raise BadInput("no papers to synthesise", "give --paper ID (repeatable) or --from REPORT")
     store = session.store
-    fetch = Ingestor(store, session.settings, session.progress).fetch_arxiv
-    references = resolve_references(list(dict.fromkeys(refs)), store, fetch)
+    references = resolve_references(list(dict.fromkeys(refs)), store, session.fetch)
     papers = [store.by_paper_id(r.paper_id) for r in references if r.paper_id]
     chosen = list({p.paper_id: p for p in papers if p is not None}.values())
     checker = session._prepared(bool(chosen))

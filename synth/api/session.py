@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from synth.check.checker import Checker
     from synth.core.settings import Settings
     from synth.core.types import Paper, Passage, Report, Verdict
-    from synth.corpus.ingest import Outcome
+    from synth.corpus.ingest import Ingestor, Outcome
     from synth.corpus.store import PaperSummary, Store
     from synth.report.synthesis import Generator
     from synth.retrieval.embed import Embedder
@@ -223,7 +223,7 @@ class Session:
         self._checker = None
         return paper
 
-    def _ingestor(self) -> Any:
+    def _ingestor(self) -> Ingestor:
         from synth.corpus.ingest import Ingestor
 
         self._checker = None  # new passages: the index is brought up to date on next use

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from synth.core.types import Passage
+from synth.corpus.parsing.cells import is_table_section
 from synth.corpus.parsing.structure import numeric_line
 
 ABSTRACT_NAMES = {"abstract"}
@@ -24,8 +25,6 @@ _REFERENCE_CUE = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"\b(?:19|20)\d\d[a-z]?\b")
-
-_TABLE_SECTION = re.compile(r"^Table \S+$")  # a table's rows, rebuilt: not a heading
 
 
 def squash(text: str) -> str:
@@ -87,7 +86,7 @@ def numeric_heading(section: str) -> bool:
     Returns:
         Whether it looks like a line of a table.
     """
-    return not _TABLE_SECTION.match(section) and numeric_line(section)
+    return not is_table_section(section) and numeric_line(section)
 
 
 def title_matches(found: str, expected: str) -> bool:

@@ -8,16 +8,8 @@ import logging
 from collections.abc import Sequence
 
 from synth.core.types import Block, BlockKind, PageText
-from synth.corpus.parsing.tables import (
-    DASHES,
-    MENTION,
-    PLAIN,
-    Table,
-    find_tables,
-    is_numeric,
-    table_size,
-    value_parts,
-)
+from synth.corpus.parsing.cells import DASHES, PLAIN, is_numeric, table_section, value_parts
+from synth.corpus.parsing.tables import MENTION, Table, find_tables, table_size
 from synth.corpus.parsing.words import read_layouts
 
 logger = logging.getLogger(__name__)
@@ -78,7 +70,7 @@ def row_sentences(table: Table) -> list[list[str]]:
     for row in table.rows:
         base = table.rows[row.baseline] if row.baseline is not None else None
         refs = {c.header: c.text for c in base.cells} if base is not None else {}
-        lead = ", ".join(p for p in (f"Table {table.number}", *row.groups, row.label) if p)
+        lead = ", ".join(p for p in (table_section(table.number), *row.groups, row.label) if p)
         sentences = []
         for cell in (c for c in row.cells if c.text not in DASHES):
             for name, v, b in _cell_values(cell.header, cell.text, refs.get(cell.header, "")):
@@ -112,7 +104,7 @@ def append_tables(page: PageText, tables: Sequence[Table]) -> PageText:
                 at += len(sentence) + 1
             row = " ".join(sentences)
             text = f"{text}{SEPARATOR}{row}" if text else row
-            section = f"Table {table.number}"
+            section = table_section(table.number)
             blocks.append(Block(start, start + len(row), section, BlockKind.TABLE, tuple(spans)))
     return page if len(blocks) == len(page.blocks) else PageText(page.number, text, tuple(blocks))
 

@@ -26,6 +26,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from synth.corpus.parsing.cells import DASHES, is_numeric, value_parts
 from synth.corpus.parsing.words import (
     SIGNS,
     PageLayout,
@@ -44,11 +45,7 @@ _CAPTION = re.compile(
 )
 _OTHER_CAPTION = re.compile(r"^(?:Figure|Fig\.|FIGURE|Algorithm|Listing)\s*\d")
 MENTION = re.compile(r"(?:Table|TABLE|Tab\.)\s*(?:[A-Z]?\d|[IVXL]+\b)")
-_NUMBER = r"[+\-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:%|[kKMBT](?![a-z]))?"
-_NUMERIC = re.compile(rf"\(?{_NUMBER}\)?(?:\s*(?:/|±|\+/-|[–—-])\s*\(?{_NUMBER}\)?)*")
-PLAIN = re.compile(r"[+\-−–]?\d[\d,]*(?:\.\d+)?")
 _ZERO = re.compile(r"0*\.?0+%?")
-DASHES = frozenset({"-", "–", "—", "−", "--", "n/a", "N/A"})
 _FOOTNOTES = {ord(m): " " for m in "†‡§¶"}
 
 
@@ -105,19 +102,6 @@ class _Row:
     cells: list[_Cell]
     top: float
     bottom: float
-
-
-def is_numeric(text: str) -> bool:
-    """Whether a cell states numbers ("80.1", "+20.4", "76.1/60.0", "9,741", "3.2 ± 0.1").
-
-    Args:
-        text: A cell's text.
-
-    Returns:
-        True for numbers alone (footnote marks allowed), False for words and dashes.
-    """
-    bare = text.strip().rstrip("†‡§¶*⋆∗").strip()
-    return any(c.isdigit() for c in bare) and _NUMERIC.fullmatch(bare) is not None
 
 
 def _clean(text: str) -> str:
@@ -476,10 +460,6 @@ def _spread_single(cells: Sequence[_Cell], first: int, count: int) -> list[_Cell
     """One header cell per value column from a header row of one-column cells."""
     by_column = {c.first: c for c in cells if c.first == c.last}
     return [by_column.get(first + k, _Cell(0, 0, "", 0.0, 0.0)) for k in range(count)]
-
-
-def value_parts(value: str) -> list[str]:
-    return [p.strip() for p in value.split("/")]
 
 
 def _signed(row: TableRow) -> bool | None:

@@ -31,6 +31,7 @@ from pdfgen import (
 from synth.core.errors import SynthError
 from synth.core.settings import ChunkSettings
 from synth.core.types import BlockKind, Passage
+from synth.corpus.parsing.cells import is_table_section
 from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.parsing.pdf import PdfText, read_pdf
 from synth.corpus.parsing.structure import FRONT_MATTER
@@ -146,7 +147,7 @@ def _all_text(parsed: PdfText) -> str:
 def _body_passages(parsed: PdfText) -> list[Passage]:
     """The passages of the running text (tables come as passages of their own, "Table N")."""
     return [p for page in parsed.pages for p in chunk_page(page, "conf.pdf", ChunkSettings())
-            if not p.section.startswith("Table ")]  # fmt: skip
+            if not is_table_section(p.section)]  # fmt: skip
 
 
 def test_venue_line_is_not_the_title_and_is_dropped(conference: PdfText) -> None:

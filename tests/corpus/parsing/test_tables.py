@@ -11,9 +11,10 @@ from pdfgen import GROUPED_CAPTION, PLAIN_CAPTION, one_column_pdf, scanned_pdf, 
 
 from synth.core.settings import ChunkSettings
 from synth.core.types import BlockKind, NumericStatus, PageText
+from synth.corpus.parsing.cells import is_numeric
 from synth.corpus.parsing.chunk import chunk_page, split_sentences
 from synth.corpus.parsing.table_text import add_table_blocks, append_tables, row_sentences
-from synth.corpus.parsing.tables import Table, TableCell, TableRow, find_tables, is_numeric
+from synth.corpus.parsing.tables import Table, TableCell, TableRow, find_tables
 from synth.corpus.parsing.words import PageLayout, Rule, Word, bands, read_layouts, text_lines
 from synth.verify.numeric import check_numbers
 

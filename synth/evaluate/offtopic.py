@@ -15,13 +15,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from synth.check.checker import Checker, configured_checker
+from synth.check.checker import Checker
 from synth.core.errors import SourceUnavailable, SynthError
 from synth.core.progress import NoProgress, ProgressSink
 from synth.core.settings import Settings
 from synth.core.types import Label, content_id
 from synth.corpus.ingest import Ingestor
-from synth.corpus.store import Store
+from synth.evaluate.scifact import eval_checker
 from synth.verify.datasets import jsonl_rows
 
 SHOWN = 10  # decisive verdicts listed in the result
@@ -36,17 +36,15 @@ def papers_checker(
     only the arXiv ``papers`` (fetched once; a second run reuses them), with ``synth
     check``'s settings and the settings' own verifier; ``adapters`` (scorer, embedder,
     reranker) replace the configured ones."""
-    own = settings.model_copy(
-        update={"home": settings.home / "eval" / content_id("offtopic", *sorted(papers))}
-    )
-    with Store(own.db_path) as store:
-        outcomes = list(Ingestor(store, own, progress).fetch_arxiv(list(papers)))
-        failed = [o for o in outcomes if o.error is not None]
+
+    def load(ingestor: Ingestor) -> None:
+        failed = [o for o in ingestor.fetch_arxiv(list(papers)) if o.error is not None]
         if failed:
             raise SourceUnavailable(f"could not fetch {failed[0].ref}: {failed[0].error}",
                                     "set SYNTH_ARXIV_MIRROR for offline use")  # fmt: skip
-        checker = configured_checker(store, own, progress, settings.models_dir, **adapters)
-        checker.retriever.prepare()
+
+    key = content_id("offtopic", *sorted(papers))
+    with eval_checker(settings, key, load, progress, **adapters) as checker:
         yield checker
 
 

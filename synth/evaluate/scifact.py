@@ -11,7 +11,7 @@ calibration error of the verdict confidences."""
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,14 +58,41 @@ def corpus_checker(
     retrieve = settings.retrieve
     if max_papers is not None:
         retrieve = retrieve.model_copy(update={"max_papers": max_papers})
-    own = settings.model_copy(
-        update={"home": settings.home / "eval" / digest, "retrieve": retrieve}
-    )
-    with Store(own.db_path) as store:
-        outcomes = list(Ingestor(store, own, progress).add_paths([corpus], "jsonl"))
+    own = settings.model_copy(update={"retrieve": retrieve})
+
+    def load(ingestor: Ingestor) -> None:
+        outcomes = list(ingestor.add_paths([corpus], "jsonl"))
         failed = [o for o in outcomes if o.error is not None]
         if len(failed) == len(outcomes):
             raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
+
+    with eval_checker(own, digest, load, progress, **adapters) as checker:
+        yield checker
+
+
+@contextmanager
+def eval_checker(
+    settings: Settings, key: str, load: Callable[[Ingestor], None],
+    progress: ProgressSink | None = None, **adapters: Any,
+) -> Iterator[Checker]:  # fmt: skip
+    """A checker over a store of a benchmark's own, ``SYNTH_HOME/eval/<key>``, filled by
+    ``load`` (a second run finds its papers and vectors stored), with the settings' own
+    verifier from ``SYNTH_HOME/models`` unless ``adapters`` replace it; its index is
+    brought up to date before it is handed out.
+
+    Args:
+        settings: The user's settings (their home holds the benchmark's store).
+        key: The store's folder name under ``eval/``.
+        load: Puts the papers in through the ingestor given; raises when it cannot.
+        progress: Where ingest and embedding progress goes.
+        **adapters: scorer, embedder, reranker, as :func:`configured_checker` takes them.
+
+    Returns:
+        The checker, for the ``with`` block; the store closes after it.
+    """
+    own = settings.model_copy(update={"home": settings.home / "eval" / key})
+    with Store(own.db_path) as store:
+        load(Ingestor(store, own, progress))
         checker = configured_checker(store, own, progress, settings.models_dir, **adapters)
         checker.retriever.prepare()
         yield checker

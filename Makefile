@@ -1,5 +1,6 @@
-# synth: `make demo` runs the main job on the embedded defaults, `make test` runs every check.
-# Both install what they need into .venv first (Python >= 3.11).
+# synth: `make demo` runs the main job on the embedded defaults, `make test` runs every check
+# (CI), `make test-fast` the quick tests in parallel. Each installs what it needs into .venv
+# first (Python >= 3.11).
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -26,7 +27,8 @@ export SYNTH_DATA_DIR
 endif
 DATA = $(SYNTH_DATA_DIR)
 
-.PHONY: setup demo model ship-model eval bench reproduce bench-transfer browser test lint typecheck unit clean
+.PHONY: setup demo example-reports model ship-model eval bench reproduce bench-transfer browser \
+  test test-fast lint typecheck unit clean
 
 setup: $(VENV)/.installed
 
@@ -38,11 +40,26 @@ $(VENV)/.installed: pyproject.toml
 
 # The main job: audit the demo report (claims supported, contradicted by a wrong number,
 # unverifiable, truncated) against its arXiv references, then write a verified synthesis
-# on the same question and papers. Both land in reports/<slug>/ (md, json, html). The
-# verifier ships with the package: nothing is trained.
+# on the same question and papers. Both land in out/demo/<slug>/ (md, json, html), which
+# git ignores. The verifier ships with the package: nothing is trained.
+DEMO_OUT ?= out/demo
 demo: setup
-	$(BIN)/synth report --from corpus/demo-report.txt
-	$(BIN)/synth audit corpus/demo-report.txt
+	$(BIN)/synth report --from corpus/demo-report.txt --out-dir $(DEMO_OUT)
+	$(BIN)/synth audit corpus/demo-report.txt --out-dir $(DEMO_OUT)
+
+# The example reports committed in reports/ (the demo's synthesis and audit, the seed
+# report's audit), rewritten by the current code from the offline arXiv mirror under a fresh
+# SYNTH_HOME (the shipped verifier, an empty store, no config). tests/test_example_reports.py
+# fails when they differ from what the code writes (claims, verdicts, papers, settings hash).
+SEED_REPORT ?= ../shared/seed/seed-report.txt
+example-reports: setup
+	@test -n "$(SYNTH_ARXIV_MIRROR)" || { echo "error: the example reports come from the \
+	offline arXiv mirror — put ../shared/data/arxiv beside the checkout or set SYNTH_ARXIV_MIRROR" >&2; exit 1; }
+	@test -f "$(SEED_REPORT)" || { echo "error: no seed report at $(SEED_REPORT) — set SEED_REPORT" >&2; exit 1; }
+	home=$$(mktemp -d) && trap 'rm -rf "$$home"' EXIT && export SYNTH_HOME="$$home" && \
+	  $(BIN)/synth report --from corpus/demo-report.txt --out-dir reports && \
+	  $(BIN)/synth audit corpus/demo-report.txt --out-dir reports && \
+	  $(BIN)/synth audit $(SEED_REPORT) --out-dir reports
 
 # Rebuild the default verifier from the shared data (about 50 minutes on 2 CPU cores; see
 # README), into SYNTH_HOME/models/synth-nli-minilm, where it takes precedence over the
@@ -107,5 +124,11 @@ unit: setup browser
 
 test: lint typecheck unit
 
+# The quick loop while editing: every test not marked slow (those tests/slow_tests.txt names),
+# spread over the cores with pytest-xdist, one thread per worker. `make test` is the gate.
+TEST_WORKERS ?= auto
+test-fast: setup
+	OMP_NUM_THREADS=$${OMP_NUM_THREADS:-1} $(BIN)/pytest -m "not slow" -n $(TEST_WORKERS)
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out

@@ -1,9 +1,12 @@
 """Every test runs under its own SYNTH_HOME (and HOME), with no SYNTH_* setting leaking in
-from the developer's shell, and with arXiv's politeness delays set to zero."""
+from the developer's shell, and with arXiv's politeness delays set to zero. The tests named
+in tests/slow_tests.txt are marked ``slow`` (``make test-fast`` runs ``-m "not slow"``)."""
 
 from __future__ import annotations
 
 import os
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +17,32 @@ if TYPE_CHECKING:
     from synth.corpus.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
+SLOW_TESTS = REPO / "tests" / "slow_tests.txt"
+
+
+def slow_names(text: str) -> set[str]:
+    """The names a slow list holds: one per line (a module path, a test, a test class, or
+    one parametrized case, as pytest writes node ids), with ``#`` comments and blank lines
+    left out."""
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return {line for line in lines if line}
+
+
+def is_listed(nodeid: str, names: set[str]) -> bool:
+    """Whether a test's node id, or the module, class or function it belongs to (every
+    parametrized case of a listed test), is among ``names``."""
+    parts = nodeid.split("[", 1)[0].split("::")
+    owners = {"::".join(parts[: n + 1]) for n in range(len(parts))}
+    return nodeid in names or not owners.isdisjoint(names)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark as slow the tests tests/slow_tests.txt names (kept in one list, not in each
+    file: regenerate it from ``pytest --durations=0``)."""
+    names = slow_names(SLOW_TESTS.read_text(encoding="utf-8"))
+    for item in items:
+        if is_listed(item.nodeid, names):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(autouse=True)
@@ -42,6 +71,48 @@ def shared_data() -> Path:
 def arxiv_mirror(shared_data: Path) -> Path:
     """The recorded arXiv API responses (Atom files, CC0 metadata)."""
     return shared_data / "arxiv"
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on: connecting is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A port on 127.0.0.1 whose connections are accepted (by the kernel), never answered."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield listener.getsockname()[1]
+
+
+@pytest.fixture
+def dropping_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that accepts each connection and closes it before answering."""
+    stop = threading.Event()
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        listener.settimeout(0.05)
+
+        def serve() -> None:
+            while not stop.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except TimeoutError:
+                    continue
+                conn.close()
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        yield listener.getsockname()[1]
+        stop.set()
+        thread.join(timeout=5)
 
 
 FAKE_ID = "2101.00001"

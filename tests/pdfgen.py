@@ -1,11 +1,13 @@
 """Small PDFs generated for the tests with reportlab: one- and two-column layouts, running
-headers, page numbers, a references section, and the broken kinds synth must refuse.
+headers, page numbers, a references section, and the broken kinds synth must refuse; and,
+written by hand, hostile ones (a repeated page tree, a compression bomb).
 All text here is written for these tests."""
 
 from __future__ import annotations
 
 import io
 import textwrap
+import zlib
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
@@ -425,4 +427,83 @@ def sideways_pdf(path: Path) -> Path:
     pdf.restoreState()
     pdf.showPage()
     pdf.save()
+    return path
+
+
+# Hand-written PDFs: the hostile shapes no PDF library writes (a page tree listing one page
+# many times, a compression bomb, an unknown encryption), with a real text page each.
+PAGE_TEXT = "A hand-written page says that the gain was 2.5 points on the probe."
+_FONT = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"
+
+
+def raw_pdf(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF from object bodies numbered 1, 2, ... (object 1 the catalog), with an xref
+    table and a trailer (plus ``trailer``'s extra entries)."""
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\n" % (len(objects) + 1, trailer)
+    out += b"startxref\n%d\n%%%%EOF\n" % start
+    return bytes(out)
+
+
+def _stream(content: bytes, compress: bool = False) -> bytes:
+    data = zlib.compress(content, 9) if compress else content
+    flate = b" /Filter /FlateDecode" if compress else b""
+    return b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(data), flate, data)
+
+
+def _text_page(kids: bytes, count: int, content: bytes, trailer: bytes = b"") -> bytes:
+    """Catalog, page tree (``kids``, ``count``), one page (object 3) showing ``content``."""
+    return raw_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, count),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            content,
+            _FONT,
+        ],
+        trailer,
+    )
+
+
+_SHOW = b"BT /F1 12 Tf 72 720 Td (%s) Tj ET" % PAGE_TEXT.encode()
+
+
+def text_page_pdf(path: Path) -> Path:
+    """One page of :data:`PAGE_TEXT`, written by hand."""
+    path.write_bytes(_text_page(b"3 0 R", 1, _stream(_SHOW)))
+    return path
+
+
+def repeated_page_pdf(path: Path, times: int = 100_000) -> Path:
+    """A page tree whose one /Kids array lists the same page ``times`` times."""
+    path.write_bytes(_text_page(b" ".join([b"3 0 R"] * times), times, _stream(_SHOW)))
+    return path
+
+
+def compression_bomb_pdf(path: Path, inflated_mb: int = 8) -> Path:
+    """One page whose content stream is a line of text then ``inflated_mb`` MB of spaces,
+    Flate-compressed to about a thousandth of that."""
+    content = _SHOW + b" " * (inflated_mb * 1024 * 1024)
+    path.write_bytes(_text_page(b"3 0 R", 1, _stream(content, compress=True)))
+    return path
+
+
+def unknown_encryption_pdf(path: Path) -> Path:
+    """A page behind an /Encrypt dictionary of a version no reader knows (V 99)."""
+    encrypt = b" /Encrypt << /Filter /Standard /V 99 /R 99 /O (x) /U (x) /P -4 >>"
+    path.write_bytes(_text_page(b"3 0 R", 1, _stream(_SHOW), encrypt))
+    return path
+
+
+def missing_pages_pdf(path: Path) -> Path:
+    """A page tree that counts three pages but holds one."""
+    path.write_bytes(_text_page(b"3 0 R", 3, _stream(_SHOW)))
     return path

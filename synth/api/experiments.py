@@ -82,7 +82,7 @@ def _setup(
     }
     if model or settings.experiments.model:
         values["model"] = {"name": model or settings.experiments.model}
-    return open_data(settings.experiments, settings.home / "cache" / "snli"), values
+    return open_data(settings.experiments, settings.snli_cache), values
 
 
 def _claim_spec(

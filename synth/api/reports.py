@@ -20,40 +20,56 @@ def read(session: Session, path: Path) -> ParsedReport:
     """The parsed report at ``path``, within the report settings' size and claim limits.
 
     Returns:
-        Its claims, references, question and problems.
+        Its claims, references, question and problems (the first: that it was read in a
+        legacy encoding, when it was not UTF-8).
     """
     from synth.report.parse import parse_report, read_report
 
     limits = session.settings.report
-    return parse_report(read_report(path, limits.max_report_mb), limits.max_claims)
+    decoded = read_report(path, limits.max_report_mb)
+    parsed = parse_report(decoded.text, limits.max_claims)
+    if not decoded.legacy:
+        return parsed
+    note = Problem(kind=ProblemKind.REPORT, message=decoded.note(path))
+    return parsed.model_copy(update={"problems": (note, *parsed.problems)})
+
+
+def _unchecked(session: Session, path: Path, title: str, question: str,
+               problems: tuple[Problem, ...]) -> Report:  # fmt: skip
+    """An audit that checked nothing (no model is loaded for it), saying why first."""
+    settings = session.settings
+    return Report(kind=ReportKind.AUDIT, source=str(path), title=title, question=question,
+                  problems=problems, model=settings.verify.model,
+                  settings_hash=settings.retrieval_hash())  # fmt: skip
 
 
 def audit(session: Session, path: Path) -> Report:
-    """The audit of the report at ``path``, for :meth:`Session.audit`.
+    """The audit of the report at ``path``, for :meth:`Session.audit`. A report that
+    cannot be read, or holds no claim, is answered before any paper is fetched or any
+    model loaded.
 
     Returns:
         The audit :class:`Report`.
     """
-    from synth.report.audit import Auditor
+    from synth.report.audit import Auditor, no_claims
     from synth.report.references import resolve_references
     from synth.report.reproductions import find_reproduction
 
-    settings = session.settings
     try:
         parsed = read(session, path)
     except SynthError as exc:
         if not path.is_file():
             raise NotFound(exc.message, exc.hint) from exc
-        return Report(
-            kind=ReportKind.AUDIT, source=str(path), title=path.name, question="",
-            problems=(Problem(kind=ProblemKind.REPORT, message=str(exc)),),
-            model=settings.verify.model,
-            settings_hash=settings.retrieval_hash(),
-        )  # fmt: skip
+        problem = Problem(kind=ProblemKind.REPORT, message=str(exc))
+        return _unchecked(session, path, path.name, "", (problem,))
+    if not parsed.claims:
+        problem = Problem(kind=ProblemKind.REPORT, message=no_claims(str(path)))
+        return _unchecked(session, path, parsed.title or path.name, parsed.question,
+                          (problem, *parsed.problems))  # fmt: skip
     refs = [r.ref for r in parsed.references]
     references = resolve_references(refs, session.store, session.fetch)
     checker = session._prepared(any(r.resolved for r in references))
-    experiments = functools.partial(find_reproduction, settings.home)
+    experiments = functools.partial(find_reproduction, session.settings.home)
     auditor = Auditor(session.store, checker, session.progress, experiments)
     return auditor.audit(parsed, str(path), references)
 

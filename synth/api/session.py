@@ -18,6 +18,7 @@ session checks claims. The CLI is a thin shell over this class.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +30,7 @@ from synth.core.progress import NoProgress, ProgressSink
 if TYPE_CHECKING:
     from synth.api.evaluation import ModelEntry
     from synth.api.experiments import Reproduction
+    from synth.api.upkeep import Cache, IndexSummary
     from synth.check.checker import Checker
     from synth.core.settings import Settings
     from synth.core.types import Paper, Passage, Report, Verdict
@@ -57,7 +59,7 @@ def open(
 
     Args:
         home: The folder holding the corpus, index, models and caches; default
-            ``SYNTH_HOME`` (or ``~/.synth``).
+            ``SYNTH_HOME`` (or ``~/.local/share/synth``).
         settings: A complete settings object; default read from the ``SYNTH_*``
             environment, then ``home`` and ``overrides`` applied.
         scorer: An NLI scorer to verify with instead of the configured verifier.
@@ -72,12 +74,16 @@ def open(
         A :class:`Session`; use it as a context manager to close the store.
 
     Raises:
-        BadInput: a setting has the wrong type or value.
+        BadInput: a setting has the wrong type or value, or ``SYNTH_HOME`` is set but
+            empty (which would put the corpus in whatever folder the command runs in).
     """
     from pydantic import ValidationError
 
     from synth.core.settings import Settings, merge_nested
 
+    if not home and settings is None and os.environ.get("SYNTH_HOME", "unset").strip() == "":
+        raise BadInput("SYNTH_HOME is set but empty", "unset it (synth then uses "
+                       "~/.local/share/synth) or set it to a folder")  # fmt: skip
     try:
         values: dict[str, Any] = {**overrides, **({"home": Path(home)} if home else {})}
         if settings is None:
@@ -158,33 +164,75 @@ class Session:
 
         Returns:
             One :class:`~synth.corpus.ingest.Outcome` per paper; a failed one says why.
-        """
-        return list(self._ingestor().fetch_arxiv(list(ids), refresh))
 
-    def add(self, paths: Sequence[str | Path], format: str = "auto") -> list[Outcome]:
+        Raises:
+            StoreFailure: the database failed (disk full, damaged, read-only); its message
+                ends with how many papers were stored before.
+        """
+        return _collected(self._ingestor().fetch_arxiv(list(ids), refresh))
+
+    def add(
+        self, paths: Sequence[str | Path], format: str = "auto", paper_id: str | None = None
+    ) -> list[Outcome]:
         """Add local papers: PDFs, text/Markdown files, or JSONL corpora of abstracts.
 
         Args:
-            paths: Files (or folders of them).
+            paths: Files (a folder is not read: name the files in it).
             format: ``auto``, ``pdf``, ``text`` or ``jsonl``.
+            paper_id: Store the one file of ``paths`` under this name instead of its file
+                name (two files both called notes.md can then both be stored).
 
         Returns:
-            One :class:`~synth.corpus.ingest.Outcome` per paper; a failed one says why.
+            One :class:`~synth.corpus.ingest.Outcome` per paper; a failed one says why, and
+            one stored with ``passages == 0`` holds no text that can be checked.
+
+        Raises:
+            BadInput: an unknown format, or ``paper_id`` with other than one file, empty,
+                or shaped like an arXiv id (fetched papers are stored under those).
+            StoreFailure: as :meth:`fetch` raises it.
         """
         from synth.corpus.sources.local import FORMATS
 
         if format not in FORMATS:
             raise BadInput(f"unknown format {format!r}", f"use one of: {', '.join(FORMATS)}")
-        return list(self._ingestor().add_paths([Path(p) for p in paths], format))
+        if paper_id is not None:
+            from synth.api.upkeep import check_name
 
-    def papers(self) -> list[PaperSummary]:
-        """Every stored paper, oldest first.
+            check_name(paper_id, len(paths))
+        return _collected(self._ingestor().add_paths([Path(p) for p in paths], format, paper_id))
+
+    def _has_corpus(self) -> bool:
+        """Whether the database exists (reading a home that has none creates nothing)."""
+        return self._store is not None or self.settings.db_path.exists()
+
+    def papers(
+        self, limit: int | None = None, source: str | None = None, search: str = ""
+    ) -> list[PaperSummary]:
+        """The stored papers, oldest first, filtered by the database (not in memory).
+
+        Args:
+            limit: At most this many (None: all).
+            source: Only those from ``arxiv``, ``pdf``, ``text`` or ``jsonl``.
+            search: Words that must each appear in the title or paper_id (any case).
 
         Returns:
             A :class:`~synth.corpus.store.PaperSummary` (paper, passage count, when added)
             per paper.
+
+        Raises:
+            BadInput: an unknown source or a negative limit.
         """
-        return self.store.summaries()
+        from synth.api.upkeep import check_listing
+
+        check_listing(limit, source)
+        return self.store.summaries(limit, source, search) if self._has_corpus() else []
+
+    def count_papers(self, source: str | None = None, search: str = "") -> int:
+        """How many papers :meth:`papers` lists with no limit (same filters)."""
+        from synth.api.upkeep import check_listing
+
+        check_listing(None, source)
+        return self.store.count_papers(source, search) if self._has_corpus() else 0
 
     def paper(self, ref: str) -> Paper:
         """The stored paper ``ref`` names.
@@ -228,6 +276,43 @@ class Session:
 
         self._checker = None  # new passages: the index is brought up to date on next use
         return Ingestor(self.store, self.settings, self.progress)
+
+    def index(self) -> IndexSummary:
+        """Embed every passage that has no vector yet and bring the search index up to
+        date, ahead of the first check (progress goes to the session's sink).
+
+        Returns:
+            An :class:`IndexSummary`.
+
+        Raises:
+            SynthError: the corpus is empty, or the embedding model cannot be loaded.
+        """
+        from synth.api.upkeep import build_index
+
+        return build_index(self.store, self.settings, self.progress,
+                           self.adapters.get("embedder"))  # fmt: skip
+
+    def caches(self) -> list[Cache]:
+        """The caches (downloaded PDFs, the SNLI archive, the Hugging Face hub) and their
+        sizes.
+
+        Returns:
+            A :class:`~synth.api.caches.Cache` per cache.
+        """
+        from synth.api.upkeep import list_caches
+
+        return list_caches(self.settings)
+
+    def clear_cache(self, which: str) -> list[Cache]:
+        """Delete a cache: ``pdf``, ``snli``, ``hub`` (shared with other programs, so only
+        when named) or ``all`` (the PDF and SNLI caches).
+
+        Returns:
+            The caches cleared, with what they held.
+        """
+        from synth.api.upkeep import clear_caches
+
+        return clear_caches(self.settings, which)
 
     # -- checking claims --------------------------------------------------------------
 
@@ -309,7 +394,8 @@ class Session:
         """Check a JSONL file of ``{"id", "claim"[, "papers"]}`` lines, one verdict per line.
 
         Verdicts are written as they are made to ``out`` (``.partial`` until the end); a bad
-        line becomes an error line naming it and the batch goes on.
+        line becomes an error line naming it and the batch goes on. A line without an id
+        gets ``"line N"`` (its line number in ``source``) as its id.
 
         Args:
             source: The JSONL file of claims.
@@ -466,8 +552,10 @@ class Session:
         """Where synth keeps its state, what the corpus holds and which verifier checks.
 
         Returns:
-            ``home``, ``database``, ``papers``, ``passages``, ``pdf_cache``, ``arxiv`` and
-            ``verifier`` (the model folder, or None when it cannot be found).
+            ``home``, ``database``, ``exists`` (whether the database has been created:
+            asking creates nothing), ``papers``, ``passages``, ``pdf_cache``, ``arxiv``,
+            ``verifier`` (the model folder, or None when it cannot be found) and
+            ``verifier_model`` (the configured verifier's name or path).
         """
         from synth.core.errors import SynthError
         from synth.core.models import resolve_model
@@ -477,9 +565,27 @@ class Session:
                                                  self.settings.models_dir)  # fmt: skip
         except SynthError:
             verifier = None
+        exists = self._has_corpus()
         return {
             "home": str(self.settings.home), "database": str(self.settings.db_path),
-            "papers": len(self.store.summaries()), "passages": self.store.count_passages(),
+            "exists": exists, "papers": self.count_papers(),
+            "passages": self.store.count_passages() if exists else 0,
             "pdf_cache": str(self.settings.pdf_cache), "arxiv": self.settings.arxiv.mirror,
-            "verifier": verifier,
+            "verifier": verifier, "verifier_model": self.settings.verify.model,
         }  # fmt: skip
+
+
+def _collected(outcomes: Iterable[Outcome]) -> list[Outcome]:
+    """Every outcome of an ingest. A database failure ends it: every later paper would fail
+    the same way, so it is raised once, saying how many papers were stored before it."""
+    from synth.core.errors import StoreFailure
+    from synth.core.types import AddStatus
+
+    done: list[Outcome] = []
+    try:
+        for outcome in outcomes:
+            done.append(outcome)
+    except StoreFailure as exc:
+        stored = sum(o.status in (AddStatus.ADDED, AddStatus.UPDATED) for o in done)
+        raise StoreFailure(f"{exc.message}: {stored} papers stored", exc.hint) from exc
+    return done

@@ -32,8 +32,9 @@ from synth.verify.aggregate import (
 from synth.verify.head import Head
 from synth.verify.nli import NLIScorer, premise_text
 from synth.verify.numeric import check_numbers
+from synth.verify.quote import states_verbatim
 
-NUMERIC_PASSAGES = 3  # a paper's most entailing passages whose numbers are compared
+NUMERIC_PASSAGES = 3  # a paper's most entailing (and best retrieved) passages compared
 _EMPTY = np.zeros((0, 3))
 
 
@@ -125,14 +126,16 @@ class Checker:
             if whole_passages:
                 paper["p"].append(probs[at : at + 1])
                 at += 1
-            best = int(np.argmax(np.maximum(block[:, 0], block[:, 2])))
+            quoted = [i for i, (s, e) in enumerate(sentences)
+                      if states_verbatim(claim.text, h.found.passage.text[s:e])]  # fmt: skip
+            best = quoted[0] if quoted else int(np.argmax(np.maximum(block[:, 0], block[:, 2])))
             evidence.append(
                 Evidence(
                     claim_id=claim.id, passage=h.found.passage, retrieval_score=h.score,
                     entailment=float(block[best, 0]), neutral=float(block[best, 1]),
                     contradiction=float(block[best, 2]),
                     quote_start=sentences[best][0], quote_end=sentences[best][1],
-                    relevance=h.dense,
+                    relevance=h.dense, verbatim=bool(quoted),
                 )
             )  # fmt: skip
         for i, (paper_id, _, _) in enumerate(paragraphs):
@@ -147,7 +150,7 @@ class Checker:
                 passages=np.vstack(parts["p"]) if parts["p"] else _EMPTY,
                 contexts=np.vstack(parts["c"]) if parts["c"] else _EMPTY,
                 relevance=max((e.relevance or 0.0 for e in own), default=0.0),
-                numeric=self._numbers(claim.text, own),
+                numeric=self._numbers(claim.text, own), quoted=any(e.verbatim for e in own),
             ))  # fmt: skip
         return evidence, scores
 
@@ -162,8 +165,13 @@ class Checker:
 
     @staticmethod
     def _numbers(claim: str, rows: Sequence[Evidence]) -> NumericCheck:
+        """The numeric check against a paper's most entailing passages and its best
+        retrieved ones (a table row states a number the NLI model reads poorly)."""
         strongest = sorted(rows, key=lambda e: -e.entailment)[:NUMERIC_PASSAGES]
-        return check_numbers(claim, [e.passage.context or e.passage.text for e in strongest])
+        nearest = sorted(rows, key=lambda e: -e.retrieval_score)[:NUMERIC_PASSAGES]
+        chosen = list(dict.fromkeys(e.passage.context or e.passage.text
+                                    for e in (*strongest, *nearest)))  # fmt: skip
+        return check_numbers(claim, chosen)
 
     def _claim_numbers(
         self, claim: str, label: Label, papers: Sequence[PaperVerdict],

@@ -50,7 +50,8 @@ _SCRIPTS: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 
 _ET_AL = re.compile(r"\bet\s+al\b", re.IGNORECASE)
-_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|«[^»]*»|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
+# Each quote stops at the next opening mark too, so a run of unclosed marks stays linear.
+_QUOTED = re.compile(r"“[^“”]*”|‘[^‘’]*’|«[^«»]*»|\"[^\"]*\"|(?<!\w)'[^']*'(?!\w)")
 _NAME_PARTICLES = frozenset(
     {"de", "la", "le", "du", "des", "van", "von", "der", "den", "da", "do", "dos", "das", "di",
      "del", "della", "ten", "ter"}

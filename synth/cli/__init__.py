@@ -5,7 +5,7 @@ Every :class:`~synth.core.errors.SynthError` is printed on one line with its hin
 Each submodule registers its commands on the shared apps when imported here.
 """
 
-from synth.cli import check, corpus, experiments, models, report  # noqa: F401  (registers the commands)
+from synth.cli import check, config, corpus, experiments, models, report  # noqa: F401  (registers the commands)
 from synth.cli.common import app
 
 __all__ = ["app"]

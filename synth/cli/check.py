@@ -10,11 +10,14 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from synth.cli.common import app, console, handles_errors, session
+from synth.cli.words import Worded, WordedGroup
 
 if TYPE_CHECKING:
     from synth.core.types import Verdict
 
-eval_app = typer.Typer(help="Benchmark the verifier on labelled claims.", no_args_is_help=True)
+eval_app = typer.Typer(
+    cls=WordedGroup, help="Benchmark the verifier on labelled claims.", no_args_is_help=True
+)
 app.add_typer(eval_app, name="eval")
 
 LABEL_COLOURS = {"SUPPORTED": "green", "REFUTED": "red", "NOT_ENOUGH_INFO": "yellow"}
@@ -48,12 +51,12 @@ def show_verdict(verdict: Verdict, quotes: int = 3) -> None:
     console().print(Panel("\n".join(lines), title=escape(verdict.claim.text), expand=False))
 
 
-@app.command()
+@app.command(cls=Worded)
 @handles_errors
 def check(
-    claim: str | None = typer.Argument(None, help="The claim to check."),
+    claim: str | None = typer.Argument(None, metavar="CLAIM", help="The claim to check."),
     paper: list[str] = typer.Option(
-        [], "--paper", "-p", help="Check against this paper only (repeatable)."
+        [], "--paper", "-p", metavar="ID", help="Check against this paper only (repeatable)."
     ),
     batch: Path | None = typer.Option(
         None, help='A JSONL file of {"id", "claim"[, "papers"]} to check.'
@@ -86,13 +89,15 @@ def check(
         show_verdict(verdict)
 
 
-@eval_app.command("scifact")
+@eval_app.command("scifact", cls=Worded)
 @handles_errors
 def eval_scifact(
     claims: Path = typer.Option(..., help="SciFact-format claims (JSONL)."),
     corpus: Path = typer.Option(..., help="SciFact-format corpus of abstracts (JSONL)."),
     split: str = typer.Option(
-        "all", help="all, or the train/calib/test part of training claims (see models build)."
+        "all",
+        metavar="SPLIT",
+        help="all, or the train/calib/test part of training claims (see models build).",
     ),
     seed: int = typer.Option(0, help="The split's seed (models build uses --seed, 0)."),
     limit: int = typer.Option(0, min=0, help="Check only the first N claims (0: all)."),
@@ -147,12 +152,18 @@ def show_eval(result: dict[str, Any]) -> None:
     out = console()
     out.print(table)
     out.print(
-        f"{result['claims']} claims ({result['gold']}) · model {result['model']} · "
-        f"settings {result['settings_hash']} · {result['seconds']} s"
+        f"{result['claims']} claims ({counts(result['gold'])}) · model {result['model']} · "
+        f"settings {result['settings_hash']} · {result['seconds']} s",
+        soft_wrap=True,
     )
 
 
-@eval_app.command("healthver")
+def counts(tally: dict[str, int]) -> str:
+    """Counts by label as words: ``SUPPORTED 12, REFUTED 3``, not a Python dict."""
+    return ", ".join(f"{label} {n}" for label, n in tally.items())
+
+
+@eval_app.command("healthver", cls=Worded)
 @handles_errors
 def eval_healthver(
     pairs: Path = typer.Option(..., help="HealthVer CSV (id, evidence, claim, label)."),
@@ -183,13 +194,15 @@ def show_pairs(result: dict[str, Any]) -> None:
     console().print(table)
 
 
-@eval_app.command("offtopic")
+@eval_app.command("offtopic", cls=Worded)
 @handles_errors
 def eval_offtopic(
     claims: list[Path] = typer.Option(
         ..., help="Claims of another field: SciFact-format JSONL or a CSV with a claim column."
     ),
-    paper: list[str] = typer.Option(..., help="arXiv ids of the papers to check them against."),
+    paper: list[str] = typer.Option(
+        ..., metavar="ID", help="arXiv ids of the papers to check them against."
+    ),
     limit: int = typer.Option(0, min=0, help="Check the first N claims of each file (0: all)."),
     as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON."),
     out: Path | None = typer.Option(None, help="Also write the figures to this JSON file."),
@@ -209,7 +222,7 @@ def show_offtopic(result: dict[str, Any]) -> None:
     share = result["not_enough_info_share"]
     out.print(
         f"{result['claims']} claims against {len(result['papers'])} papers: "
-        + (f"{100 * share:.1f}% NOT_ENOUGH_INFO ({result['labels']})" if share is not None
+        + (f"{100 * share:.1f}% NOT_ENOUGH_INFO ({counts(result['labels'])})" if share is not None
            else "none could be checked")
         + (f"; {len(result['refused'])} refused" if result["refused"] else "")
     )  # fmt: skip

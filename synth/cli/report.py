@@ -10,12 +10,15 @@ from typing import TYPE_CHECKING
 import typer
 
 from synth.cli.common import app, console, handles_errors, session
+from synth.cli.words import Worded
 
 if TYPE_CHECKING:
     from synth.core.types import Report
 
 _OUT_DIR = typer.Option(Path("reports"), "--out-dir", help="Reports go to OUT_DIR/<slug>/.")
-_SLUG = typer.Option(None, help="The report's folder name (default: from its title).")
+_SLUG = typer.Option(
+    None, metavar="NAME", help="The report's folder name (default: from its title)."
+)
 _JSON = typer.Option(False, "--json", help="Also print the report's JSON to stdout.")
 
 
@@ -69,7 +72,7 @@ def show_report(report: Report, stderr: bool = False) -> None:
         out.print(f"[yellow]![/yellow] {escape(problem.message)}", soft_wrap=True)
 
 
-@app.command()
+@app.command(cls=Worded)
 @handles_errors
 def audit(
     path: Path = typer.Argument(..., help="A synthesis report: text or Markdown."),
@@ -91,7 +94,7 @@ def audit(
     _finish(report, out_dir / (slug or f"audit-{slugify(path.stem)}"), as_json)
 
 
-@app.command("report")
+@app.command("report", cls=Worded)
 @handles_errors
 def report_command(
     question: str | None = typer.Option(None, "--question", "-q", help="The research question."),
@@ -99,6 +102,7 @@ def report_command(
         [],
         "--paper",
         "-p",
+        metavar="ID",
         help="A paper to synthesise: arXiv id/URL or stored paper (repeatable).",
     ),
     from_report: Path | None = typer.Option(
@@ -107,6 +111,7 @@ def report_command(
     generator: str | None = typer.Option(
         None,
         "--generator",
+        metavar="NAME",
         help="A built-in generator adding checked sentences: openai "
         "(an OpenAI-compatible endpoint, SYNTH_REPORT_LLM_URL/_MODEL); default none.",
     ),

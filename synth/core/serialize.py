@@ -4,9 +4,12 @@ documented JSON Schema of each; a test checks real output against it."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from enum import Enum
+from pathlib import Path
+from typing import Any, Protocol
 
+from synth.core.errors import SynthError
 from synth.core.types import (
     Citation,
     Paper,
@@ -55,6 +58,7 @@ def verdict_json(verdict: Verdict, **extra: Any) -> dict[str, Any]:
                 "contradiction": round(e.contradiction, 4),
                 "neutral": round(e.neutral, 4),
                 "retrieval_score": round(e.retrieval_score, 6),
+                "verbatim": e.verbatim,
             }
             for e in verdict.evidence
         ],
@@ -163,3 +167,148 @@ def paper_json(
     if shown is not None:
         data["passages"] = [p.model_dump(mode="json") for p in shown]
     return data
+
+
+INGEST_SCHEMA = "synth.ingest/1"
+INFO_SCHEMA = "synth.info/1"
+MODELS_SCHEMA = "synth.models/1"
+TASKS_SCHEMA = "synth.tasks/1"
+CACHES_SCHEMA = "synth.caches/1"
+
+
+def ingest_json(
+    outcomes: Sequence[tuple[str, str, Paper | None, int, SynthError | None]],
+) -> dict[str, Any]:
+    """The one JSON shape of ``synth fetch --json`` and ``synth add --json``.
+
+    Args:
+        outcomes: Per thing asked for: what the user named, how it is counted (``added``,
+            ``updated``, ``unchanged``, ``failed`` or ``stored without text``), the stored
+            paper, its passage count, and the error of a failed one.
+
+    Returns:
+        ``schema`` = :data:`INGEST_SCHEMA`, ``total``, ``counts`` (per status) and
+        ``items`` (``ref``, ``status``, ``paper_id``, ``title``, ``passages``, ``note``,
+        ``error``; the paper's fields are null when it failed).
+    """
+    items = [
+        {
+            "ref": ref,
+            "status": status,
+            "paper_id": paper.paper_id if paper else None,
+            "title": paper.title if paper else None,
+            "passages": passages,
+            "note": (paper.note or None) if paper else None,
+            "error": str(error) if error else None,
+        }
+        for ref, status, paper, passages, error in outcomes
+    ]
+    counts: dict[str, int] = {}
+    for _, status, *_rest in outcomes:
+        counts[status] = counts.get(status, 0) + 1
+    return {"schema": INGEST_SCHEMA, "total": len(items), "counts": counts, "items": items}
+
+
+def info_json(facts: dict[str, Any]) -> dict[str, Any]:
+    """The JSON shape of ``synth info --json``: ``schema`` = :data:`INFO_SCHEMA` and the
+    facts of :meth:`synth.api.Session.info`, unchanged."""
+    return {"schema": INFO_SCHEMA, **facts}
+
+
+def model_json(
+    folder: Path, where: str, metadata: dict[str, Any] | None, problem: str | None
+) -> dict[str, Any]:
+    """One verifier of ``synth models list --json``.
+
+    Args:
+        folder: The model folder.
+        where: ``built`` or ``shipped``.
+        metadata: Its synth-model.json (None when it could not be read).
+        problem: Why it could not be read.
+
+    Returns:
+        ``name``, ``where``, ``folder``, ``base`` (the model it was trained from),
+        ``held_out`` (per split: its figures, e.g. ``accuracy`` and ``pairs``) and
+        ``problem``.
+    """
+    held = (metadata or {}).get("held_out")
+    return {
+        "name": folder.name,
+        "where": where,
+        "folder": str(folder),
+        "base": (metadata or {}).get("base"),
+        "held_out": held if isinstance(held, dict) else {},
+        "problem": problem,
+    }
+
+
+class _Task(Protocol):
+    """What :func:`tasks_json` reads of an experiment task (experiments.tasks.Task)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def role(self) -> Enum: ...
+    @property
+    def kind(self) -> Enum: ...
+    @property
+    def metric(self) -> Enum: ...
+    @property
+    def english_train(self) -> str: ...
+    @property
+    def offline_train(self) -> str: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def offline_languages(self) -> tuple[str, ...]: ...
+
+
+def tasks_json(tasks: Iterable[_Task]) -> dict[str, Any]:
+    """The JSON shape of ``synth experiments list-tasks --json``.
+
+    Returns:
+        ``schema`` = :data:`TASKS_SCHEMA` and ``tasks``: per task ``name``, ``title``,
+        ``role``, ``kind``, ``metric``, ``english_train``, ``offline_train`` (null when
+        there is no stand-in), ``languages`` and ``offline_languages``.
+    """
+    return {
+        "schema": TASKS_SCHEMA,
+        "tasks": [
+            {
+                "name": t.name,
+                "title": t.title,
+                "role": t.role.value,
+                "kind": t.kind.value,
+                "metric": t.metric.value,
+                "english_train": t.english_train or None,
+                "offline_train": t.offline_train or None,
+                "languages": list(t.languages),
+                "offline_languages": list(t.offline_languages),
+            }
+            for t in tasks
+        ],
+    }
+
+
+def caches_json(caches: Iterable[tuple[str, Path, int, int]], cleared: bool) -> dict[str, Any]:
+    """The JSON shape of ``synth cache list --json`` and ``synth cache clear --json``.
+
+    Args:
+        caches: Per cache: its name (``pdf``, ``snli``, ``hub``), folder, size in bytes and
+            number of files (before clearing, for ``clear``).
+        cleared: Whether these caches were just cleared.
+
+    Returns:
+        ``schema`` = :data:`CACHES_SCHEMA`, ``cleared`` and ``caches`` (``name``, ``path``,
+        ``bytes``, ``files``).
+    """
+    return {
+        "schema": CACHES_SCHEMA,
+        "cleared": cleared,
+        "caches": [
+            {"name": name, "path": str(path), "bytes": size, "files": files}
+            for name, path, size, files in caches
+        ],
+    }

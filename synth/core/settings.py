@@ -1,18 +1,35 @@
-"""One settings object with nested sections, read from ``SYNTH_*`` environment variables.
+"""One settings object with nested sections, read from overrides, ``SYNTH_*`` environment
+variables and the config file ``synth.toml``, in that order of precedence, then defaults.
 
 ``SYNTH_HOME`` sets the home directory; a nested field is ``SYNTH_<SECTION>_<FIELD>``,
-for example ``SYNTH_ARXIV_MIRROR`` or ``SYNTH_CHUNK_MAX_SENTENCES``.
+for example ``SYNTH_ARXIV_MIRROR`` or ``SYNTH_CHUNK_MAX_SENTENCES``. The config file is
+``SYNTH_HOME/synth.toml`` (or ``SYNTH_CONFIG``) and takes the same keys by section::
+
+    [arxiv]
+    mirror = "/data/arxiv"
+
+    [verify]
+    threshold = 0.4
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
+from synth.core.config_file import CONFIG_NAME, flatten, nest, read_config
 from synth.core.types import content_id
 
 
@@ -51,6 +68,15 @@ class ArxivSettings(BaseModel):
 
 class ParseSettings(BaseModel):
     max_file_mb: float = Field(default=200.0, gt=0, description="Refuse larger local files.")
+    # A PDF's budget: it is read in a worker process that is stopped when over any of these.
+    timeout_seconds: float = Field(default=120.0, gt=0, description="Seconds to read one PDF.")
+    max_memory_mb: float = Field(
+        default=2048.0, gt=0, description="Memory (address space) of the worker reading a PDF."
+    )
+    max_pages: int = Field(default=2000, ge=1, description="Refuse PDFs with more pages.")
+    max_decompressed_mb: float = Field(
+        default=1024.0, gt=0, description="Refuse PDFs whose compressed streams inflate to more."
+    )
 
 
 class ChunkSettings(BaseModel):
@@ -144,6 +170,9 @@ class Settings(BaseSettings):
     )
 
     home: Path = Field(default_factory=_default_home)
+    config: Path | None = Field(
+        default=None, description="The config file; unset: SYNTH_HOME/synth.toml."
+    )
     data_dir: Path | None = Field(
         default=None,
         description="Third-party data (scifact/, claims/), read in place to build and "
@@ -159,6 +188,15 @@ class Settings(BaseSettings):
     report: ReportSettings = ReportSettings()
     experiments: ExperimentsSettings = ExperimentsSettings()
 
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:  # fmt: skip
+        """Overrides, then the environment, then the config file (then the defaults)."""
+        return init_settings, env_settings, _ConfigFileSource(settings_cls)
+
     @property
     def db_path(self) -> Path:
         return self.home / "synth.db"
@@ -166,6 +204,11 @@ class Settings(BaseSettings):
     @property
     def pdf_cache(self) -> Path:
         return self.home / "cache" / "pdf"
+
+    @property
+    def snli_cache(self) -> Path:
+        """Where the SNLI source archive the verifier build downloads is kept."""
+        return self.home / "cache" / "snli"
 
     @property
     def models_dir(self) -> Path:
@@ -183,3 +226,112 @@ class Settings(BaseSettings):
         """A short hash of every setting that changes a verdict, so results say what made them."""
         parts = self.model_dump(include={"chunk", "embed", "retrieve", "verify"}, mode="json")
         return content_id("cfg", json.dumps(parts, sort_keys=True))
+
+
+class _ConfigFileSource(PydanticBaseSettingsSource):
+    """The config file, read after the overrides and the environment: they say where it is."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # unused: __call__ reads the whole file at once
+
+    def __call__(self) -> dict[str, Any]:
+        path, named = config_location(self.current_state)
+        return nest(read_config(path, setting_fields(), must_exist=named))
+
+
+def setting_fields() -> dict[str, FieldInfo]:
+    """Every key the config file takes, dotted (``verify.threshold``), with its field.
+
+    Returns:
+        The fields by key (``config`` itself is not one: the file cannot name another).
+    """
+    fields: dict[str, FieldInfo] = {}
+    for name, info in Settings.model_fields.items():
+        section = info.annotation
+        if isinstance(section, type) and issubclass(section, BaseModel):
+            fields |= {f"{name}.{key}": sub for key, sub in section.model_fields.items()}
+        elif name != "config":
+            fields[name] = info
+    return fields
+
+
+def config_location(values: Mapping[str, Any]) -> tuple[Path, bool]:
+    """Where the config file is, given the values the overrides and environment set.
+
+    Args:
+        values: Settings by name (``config``, ``home``) as overrides or ``SYNTH_*`` give them.
+
+    Returns:
+        The path, and whether it was named (``config``: it must exist) rather than
+        ``HOME/synth.toml`` (read when present).
+    """
+    if values.get("config"):
+        return Path(values["config"]), True
+    return Path(values.get("home") or _default_home()) / CONFIG_NAME, False
+
+
+def find_config(overrides: Mapping[str, Any]) -> tuple[Path, bool]:
+    """Where the config file is, from ``overrides`` and the environment (the file unread).
+
+    Args:
+        overrides: Settings given in code or on the command line (``config``, ``home``).
+
+    Returns:
+        As :func:`config_location`.
+    """
+    return config_location(EnvSettingsSource(Settings)() | dict(overrides))
+
+
+Source = Literal["default", "file", "env", "override"]
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where one effective setting came from.
+
+    Attributes:
+        key: The dotted key (``verify.threshold``).
+        value: Its effective value, as JSON would hold it.
+        source: ``override`` (``synth.open``, ``--config``), ``env``, ``file`` or ``default``.
+        where: The variable (``SYNTH_VERIFY_THRESHOLD``) or the file; None for the others.
+    """
+
+    key: str
+    value: Any
+    source: Source
+    where: str | None
+
+
+def env_variable(key: str) -> str:
+    """The ``SYNTH_*`` variable of a dotted key (``verify.threshold`` ->
+    ``SYNTH_VERIFY_THRESHOLD``)."""
+    return "SYNTH_" + key.replace(".", "_").upper()
+
+
+def origins(settings: Settings, overrides: Mapping[str, Any]) -> tuple[Path, list[Origin]]:
+    """Every setting's effective value and where it came from.
+
+    Args:
+        settings: The effective settings (read with ``overrides``).
+        overrides: The values given in code or on the command line.
+
+    Returns:
+        The config file's path, and one :class:`Origin` per key of :func:`setting_fields`.
+    """
+    given = flatten(overrides)
+    env = flatten(EnvSettingsSource(Settings)())
+    path, named = config_location(env | given)
+    in_file = read_config(path, setting_fields(), must_exist=named)
+    effective = flatten(settings.model_dump(mode="json"))
+    found: list[Origin] = []
+    for key in setting_fields():
+        source: Source = "default"
+        where = None
+        if key in given:
+            source = "override"
+        elif key in env:
+            source, where = "env", env_variable(key)
+        elif key in in_file:
+            source, where = "file", str(path)
+        found.append(Origin(key, effective[key], source, where))
+    return path, found

@@ -151,6 +151,7 @@ class Evidence(Record):
     quote_start: int = 0
     quote_end: int = 0
     relevance: float | None = None  # cosine of claim and passage, when retrieval computed it
+    verbatim: bool = False  # the quote states the claim word for word (synth.verify.quote)
 
     @property
     def quote(self) -> str:

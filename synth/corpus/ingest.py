@@ -84,7 +84,9 @@ class Ingestor:
     def arxiv(self) -> ArxivSource:
         """Built on first use, so a bad mirror setting only matters to ``fetch``."""
         if self._arxiv is None:
-            self._arxiv = ArxivSource(self.settings.arxiv, self.settings.pdf_cache)
+            self._arxiv = ArxivSource(
+                self.settings.arxiv, self.settings.pdf_cache, parse=self.settings.parse
+            )
         return self._arxiv
 
     def _store(self, ref: str, document: Document, replace: bool) -> Outcome:
@@ -99,28 +101,43 @@ class Ingestor:
     def _pages(self, name: str) -> Callable[[int, int], None]:
         return lambda done, total: self.progress.update(f"parse {name}", done, total)
 
-    def add_paths(self, paths: Iterable[Path], fmt: str = "auto") -> Iterator[Outcome]:
-        """Local PDFs, text/Markdown files and JSONL corpora (one outcome per record)."""
+    def add_paths(
+        self, paths: Iterable[Path], fmt: str = "auto", paper_id: str | None = None
+    ) -> Iterator[Outcome]:
+        """Local PDFs, text/Markdown files and JSONL corpora (one outcome per record).
+
+        Args:
+            paths: The files.
+            fmt: ``auto``, ``pdf``, ``text`` or ``jsonl``.
+            paper_id: The name to store a single PDF or text file under instead of its file
+                name (a JSONL corpus names its records itself: refused).
+
+        Returns:
+            One :class:`Outcome` per file, or per record of a JSONL corpus.
+        """
         for path in paths:
-            try:
-                kind = detect_format(path, fmt)
+            try:  # read first: a folder or a pipe is named as such, whatever its suffix
                 data = read_bytes(path, self.settings.parse)
+                kind = detect_format(path, fmt)
+                if kind == "jsonl" and paper_id is not None:
+                    raise SynthError(f"{path}: a JSONL corpus holds many papers, each named "
+                                     "by its id field", "add it without --id")  # fmt: skip
             except SynthError as exc:
                 yield Outcome(str(path), None, error=exc)
                 continue
             if kind == "jsonl":
                 yield from self._add_jsonl(path, data)
             else:
-                yield _guarded(str(path), self._add_file, path, kind, data)
+                yield _guarded(str(path), self._add_file, path, kind, data, paper_id)
 
-    def _add_file(self, path: Path, kind: str, data: bytes) -> Outcome:
+    def _add_file(self, path: Path, kind: str, data: bytes, paper_id: str | None) -> Outcome:
         stored = self.store.get(file_paper_id(path, data))
         if stored:
             return Outcome(str(path), AddStatus.UNCHANGED, stored)
         if kind == "pdf":
-            document = load_pdf(path, data, self._pages(path.name))
+            document = load_pdf(path, data, self._pages(path.name), self.settings.parse, paper_id)
         else:
-            document = load_text(path, data)
+            document = load_text(path, data, paper_id)
         return self._store_local(str(path), document)
 
     def _store_local(self, ref: str, document: Document) -> Outcome:

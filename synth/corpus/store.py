@@ -7,6 +7,7 @@ leaves either the whole paper or none of it.
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -116,9 +117,47 @@ def store_failure(path: Path, exc: sqlite3.Error) -> StoreFailure | None:
     if "disk is full" in text or "disk i/o error" in text:
         return StoreFailure(f"disk full ({path.parent}: {exc})", "run again after freeing space")
     if "readonly" in text or "read-only" in text:
-        hint = "make SYNTH_HOME writable, or point it at a writable folder"
-        return StoreFailure(f"{path}: the database is read-only ({exc})", hint)
+        return read_only_failure(path, f"synth cannot write to it ({exc})")
     return None
+
+
+def read_only_failure(path: Path, why: str = "synth cannot write to it") -> StoreFailure:
+    """The one line for a write into a database synth may not write: the remedy keeps it
+    (it is healthy; only a damaged one is to be replaced).
+
+    Args:
+        path: The database file.
+        why: What could not be done.
+
+    Returns:
+        The :class:`StoreFailure` to raise.
+    """
+    return StoreFailure(
+        f"read-only: {path}: {why}",
+        f"make {path.parent} and the database in it writable, or copy that folder to a "
+        "writable place and set SYNTH_HOME to the copy (commands that only read work as it is)",
+    )
+
+
+def _summary_filter(source: str | None, search: str) -> tuple[str, list[str]]:
+    """The WHERE clause (with its arguments) of a paper listing: its source, and each
+    search word in the title or paper_id (LIKE, case-insensitive for ASCII)."""
+    clauses, args = [], []
+    if source is not None:
+        clauses.append("json_extract(p.record, '$.source') = ?")
+        args.append(source)
+    for word in search.split():
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
+        clauses.append("(p.paper_id LIKE ? ESCAPE '\\' OR "
+                       "json_extract(p.record, '$.title') LIKE ? ESCAPE '\\')")  # fmt: skip
+        args += [pattern, pattern]
+    return (" WHERE " + " AND ".join(clauses) if clauses else ""), args
+
+
+def _writable(path: Path) -> bool:
+    """Whether synth may write the existing database ``path``: the file, and its folder,
+    where SQLite keeps the write-ahead log beside it."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 class _Guarded:
@@ -165,18 +204,21 @@ class PaperSummary:
 
 
 class Store:
-    def __init__(self, path: Path) -> None:
+    """The corpus database at ``path``, created when missing.
+
+    A database synth may not write (the file, or the folder it is in, is not writable) is
+    opened read-only, as it is when ``read_only`` is given: every read works, and every
+    write fails with one "read-only" line (:func:`read_only_failure`). A read-only open
+    never creates anything; a missing database is then :class:`NotFound`.
+    """
+
+    def __init__(self, path: Path, read_only: bool = False) -> None:
         self.path = path
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-        except (OSError, sqlite3.Error) as exc:
-            raise SynthError(
-                f"{path}: cannot create or open the synth home ({exc})",
-                "set SYNTH_HOME to a writable folder",
-            ) from exc
+        self.read_only = read_only or (path.exists() and not _writable(path))
+        conn = self._open_read_only() if self.read_only else self._open()
         self._conn = _Guarded(conn, path)
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        if not self.read_only:
+            self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -185,9 +227,50 @@ class Store:
                 f"{path} was written by a newer synth (schema {version})",
                 "upgrade synth, or point SYNTH_HOME at another folder",
             )
+        if version < SCHEMA_VERSION and self.read_only:
+            raise read_only_failure(path, f"its schema ({version}) must be brought up to date")
         if version < SCHEMA_VERSION:  # a new (or older) database: nothing written otherwise
             self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
             self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+    def _open(self) -> sqlite3.Connection:
+        path = self.path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            return sqlite3.connect(path, isolation_level=None, timeout=30)
+        except (OSError, sqlite3.Error) as exc:
+            if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
+                raise read_only_failure(path, "synth cannot create the database there") from exc
+            raise SynthError(
+                f"{path}: cannot create or open the synth home ({exc})",
+                "set SYNTH_HOME to a writable folder",
+            ) from exc
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A ``mode=ro`` connection. In a folder synth may not write, SQLite cannot make the
+        shared-memory file a WAL reader needs; the database is then read as immutable, which
+        is exact as long as no write-ahead log holds writes not yet in the file."""
+        path = self.path
+        if not path.exists():
+            raise NotFound(f"{path}: no corpus yet", "add papers first: synth add FILE, "
+                           "or synth fetch ID")  # fmt: skip
+        uri = f"{path.absolute().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+            return conn
+        except sqlite3.Error as exc:
+            conn.close()
+            if "readonly" not in str(exc):
+                failure = store_failure(path, exc)
+                if failure is None:
+                    raise
+                raise failure from exc
+        wal = path.with_name(path.name + "-wal")
+        if wal.exists() and wal.stat().st_size:
+            raise read_only_failure(path, f"its last writes are still in {wal.name}, which "
+                                    "SQLite cannot read without writing")  # fmt: skip
+        return sqlite3.connect(f"{uri}&immutable=1", uri=True, isolation_level=None)
 
     def close(self) -> None:
         self._conn.close()
@@ -200,6 +283,8 @@ class Store:
 
     @contextmanager
     def _transaction(self) -> Iterator[_Guarded]:
+        if self.read_only:
+            raise read_only_failure(self.path)
         self._conn.execute("BEGIN IMMEDIATE")
         try:
             yield self._conn
@@ -240,11 +325,12 @@ class Store:
     def require(self, ref: str) -> Paper:
         paper = self.find(ref)
         if paper is None:
-            raise NotFound(
-                f"{ref}: no such paper in the corpus",
-                f"add it first (synth fetch {ref}, or synth add FILE), "
-                "or see what is stored: synth corpus list",
-            )
+            try:
+                parse_arxiv_id(ref)
+                hint = f"fetch it first (synth fetch {ref}), or see what is stored: "
+            except SynthError:
+                hint = "see what is stored (or add the file: synth add FILE): "
+            raise NotFound(f"{ref}: no such paper in the corpus", hint + "synth corpus list")
         return paper
 
     def add(
@@ -287,12 +373,33 @@ class Store:
         with self._transaction() as conn:
             conn.execute("DELETE FROM papers WHERE id = ?", (paper.id,))
 
-    def summaries(self) -> list[PaperSummary]:
+    def summaries(
+        self, limit: int | None = None, source: str | None = None, search: str = ""
+    ) -> list[PaperSummary]:
+        """Stored papers with their passage counts, oldest first, filtered in SQL.
+
+        Args:
+            limit: At most this many (None: all).
+            source: Only papers from this source (``arxiv``, ``pdf``, ``text``, ``jsonl``).
+            search: Words that must each appear in the title or the paper_id (any case).
+
+        Returns:
+            A :class:`PaperSummary` per paper.
+        """
+        where, args = _summary_filter(source, search)
         rows = self._conn.execute(
             "SELECT p.record, p.added_at, (SELECT count(*) FROM passages s WHERE s.paper = p.id) "
-            "FROM papers p ORDER BY p.added_at, p.paper_id"
+            f"FROM papers p{where} ORDER BY p.added_at, p.paper_id LIMIT ?",
+            (*args, -1 if limit is None else limit),
         ).fetchall()
         return [PaperSummary(Paper.model_validate_json(r), n, at) for r, at, n in rows]
+
+    def count_papers(self, source: str | None = None, search: str = "") -> int:
+        """How many papers :meth:`summaries` would list with no limit (each row is read, not
+        only an index: a damaged table fails here as it would in a listing)."""
+        where, args = _summary_filter(source, search)
+        sql = f"SELECT count(p.record) FROM papers p{where}"
+        return int(self._conn.execute(sql, args).fetchone()[0])
 
     def pages(self, paper: Paper) -> list[tuple[int, str]]:
         return list(

@@ -24,10 +24,20 @@ from synth.corpus.store import Store
 from synth.report.parse import DraftClaim, DraftReference, ParsedReport, complete_part
 from synth.report.recover import recover
 
-NO_CLAIMS = (
-    "no claims found: synth looks for a section headed Claims or Findings (a table or a list), "
-    "else for sentences that cite a reference"
-)
+
+def no_claims(source: str) -> str:
+    """The problem of a report in which no claim was found.
+
+    Args:
+        source: The report (its path).
+
+    Returns:
+        One line naming it and what synth looks for.
+    """
+    return (
+        f"no claims found in {source}: synth looks for a section headed Claims or Findings "
+        "(a table or a list), else for sentences that cite a reference"
+    )
 
 
 def _cited(
@@ -73,7 +83,7 @@ class Auditor:
         self._pages = {}
         missing = [r for r in references if not r.resolved]
         if not parsed.claims:
-            problems.append(Problem(kind=ProblemKind.REPORT, message=NO_CLAIMS))
+            problems.append(Problem(kind=ProblemKind.REPORT, message=no_claims(source)))
         if not references:
             problems.append(Problem(kind=ProblemKind.REFERENCE, message="the report lists no "
                                     "references: its claims could not be checked"))  # fmt: skip

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from synth.core.errors import SynthError
+from synth.core.files import Decoded, decode_text
 from synth.core.types import Problem, ProblemKind, Record
 from synth.corpus.parsing.chunk import split_sentences
 
@@ -62,8 +63,10 @@ class ParsedReport(Record):
     problems: tuple[Problem, ...] = ()
 
 
-def read_report(path: Path, max_mb: float) -> str:
-    """The report's text, or a SynthError saying why it cannot be audited."""
+def read_report(path: Path, max_mb: float) -> Decoded:
+    """The report's text (UTF-8, UTF-16, or a legacy encoding: see
+    :func:`~synth.core.files.decode_text`), or a SynthError saying why it cannot be
+    audited."""
     try:
         size = path.stat().st_size
         if size > max_mb * 1024 * 1024:
@@ -85,15 +88,13 @@ def read_report(path: Path, max_mb: float) -> str:
             f"{path} is a PDF, not a text report",
             "export the report as text or Markdown; to use a PDF paper as evidence: synth add",
         )
-    try:
-        if b"\x00" in data[:65536]:
-            raise UnicodeDecodeError("utf-8", data, 0, 1, "NUL byte")
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    decoded = decode_text(data)
+    if decoded is None:
         raise SynthError(
             f"{path} is a binary file, not a text report",
             "give the report as UTF-8 text or Markdown",
-        ) from None
+        )
+    return decoded
 
 
 def parse_report(text: str, max_claims: int) -> ParsedReport:

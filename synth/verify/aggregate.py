@@ -10,8 +10,10 @@ REFUTES it the other way round, and otherwise has NOT_ENOUGH_INFO.
 
 The numbers then have the last word: evidence that states the claim's quantity (the same
 subject) with another value REFUTES the claim whatever the NLI said, and a claim whose
-numbers the evidence lacks cannot be SUPPORTED. Across papers the most confident decisive
-paper gives the label; papers on both sides mark the verdict as a conflict."""
+numbers the evidence lacks cannot be SUPPORTED. A paper that states the claim word for word
+(:mod:`synth.verify.quote`) SUPPORTS it, whatever the model said. Across papers the most
+confident decisive paper gives the label; papers on both sides mark the verdict as a
+conflict."""
 
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ import numpy.typing as npt
 
 from synth.core.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict
 from synth.verify.head import Head, logit
+from synth.verify.quote import QUOTED
 
 FloatArray = npt.NDArray[np.float64]
 ORDER = (Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO)  # the head's classes
@@ -42,6 +45,7 @@ class PaperScores:
     contexts: FloatArray
     relevance: float  # the best cosine of the claim with one of its passages (0: unknown)
     numeric: NumericCheck
+    quoted: bool = False  # one of its sentences states the claim word for word
 
 
 def _top(rows: FloatArray, column: int, fallback: FloatArray) -> float:
@@ -121,18 +125,32 @@ def relevance_gate(probs: FloatArray, relevance: float, gates: Gates) -> FloatAr
     return np.array([rest * s / (s + r or 1.0), rest * r / (s + r or 1.0), gates.off_topic])
 
 
+def quoted_gate(probs: FloatArray, quoted: bool) -> FloatArray:
+    """SUPPORTED, at least :data:`~synth.verify.quote.QUOTED` sure, for a paper that states
+    the claim word for word; the other labels share the rest as they did."""
+    if not quoted:
+        return probs
+    s, r, n = (float(v) for v in probs)
+    supported = max(s, QUOTED)
+    scale = (1.0 - supported) / (r + n or 1.0)
+    return np.array([supported, r * scale, n * scale])
+
+
 def decide(
     scores: PaperScores, head: Head | None, threshold: float, gates: Gates | None = None
 ) -> PaperVerdict:
     """One paper's verdict: the head's most likely label (or the threshold rule without a
     head), after the numbers' last word, unless the paper is not about the claim. With a
     head, the confidence is the label's probability, at least a third: a label is never
-    less likely than another."""
+    less likely than another. A paper that states the claim word for word supports it."""
     if head is None:
-        return numeric_gate(rule_verdict(scores, threshold), scores.numeric)
+        verdict = numeric_gate(rule_verdict(scores, threshold), scores.numeric)
+        if scores.quoted and verdict.label is not Label.SUPPORTED:
+            return verdict.model_copy(update={"label": Label.SUPPORTED, "confidence": QUOTED})
+        return verdict
     gates = gates or Gates()
     probs = numbers_decide(head_probabilities(scores, head), scores.numeric, gates.numeric_floor)
-    probs = relevance_gate(probs, scores.relevance, gates)
+    probs = quoted_gate(relevance_gate(probs, scores.relevance, gates), scores.quoted)
     best = int(np.argmax(probs))
     return PaperVerdict(
         paper_id=scores.paper_id, title=scores.title, label=ORDER[best],
@@ -184,5 +202,7 @@ def claim_verdict(papers: Sequence[PaperVerdict]) -> tuple[Label, float, bool]:
 
 
 def best_first(evidence: Sequence[Evidence]) -> list[Evidence]:
-    """Evidence ordered by how strongly it speaks either way (then by retrieval)."""
-    return sorted(evidence, key=lambda e: (-max(e.entailment, e.contradiction), -e.retrieval_score))
+    """Evidence ordered by how strongly it speaks either way (then by retrieval); a passage
+    that states the claim word for word comes first."""
+    return sorted(evidence, key=lambda e: (not e.verbatim, -max(e.entailment, e.contradiction),
+                                           -e.retrieval_score))  # fmt: skip

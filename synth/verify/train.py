@@ -11,6 +11,7 @@ interrupted build leaves the previous model untouched."""
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import random
@@ -71,7 +72,7 @@ class BuildOptions:
 
 
 def _gather(options: BuildOptions, settings: Settings) -> Pools:
-    snli = options.snli or fetch_snli(settings.home / "cache" / "snli")
+    snli = options.snli or fetch_snli(settings.snli_cache)
     if options.data is None:
         return snli_only(options.recipe, snli, options.seed, options.calib_snli_pairs,
                          options.test_snli_pairs)  # fmt: skip
@@ -198,6 +199,7 @@ def _held_out(scorer: HFNLIScorer, pools: Pools) -> tuple[float, dict[str, Any]]
 
 
 Finish = Callable[[Path], dict[str, Any]]
+logger = logging.getLogger(__name__)
 
 
 def build_verifier(
@@ -214,6 +216,7 @@ def build_verifier(
     progress = progress or NoProgress()
     started = time.monotonic()
     base = resolve_model(options.base)
+    logger.info("verifier build: gathering the training data")
     pools = _gather(options, settings)
     model, tokenizer, taken = _train(base, pools, options, progress)
     target = settings.models_dir / options.name
@@ -223,6 +226,7 @@ def build_verifier(
         model.to(torch.float16).save_pretrained(staging)
         tokenizer.save_pretrained(staging)
         scorer = HFNLIScorer(str(staging), batch_size=32, max_length=options.max_length)
+        logger.info("verifier build: scoring the held-out pairs")
         temperature, held_out = _held_out(scorer, pools)
         metadata: dict[str, Any] = {
             "name": options.name,
@@ -255,6 +259,7 @@ def build_verifier(
         }
         write_json(staging / METADATA, metadata)
         (staging / CARD).write_text(render_card(metadata), encoding="utf-8")
+        logger.info("verifier build: saving %s", target)
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

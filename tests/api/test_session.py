@@ -14,7 +14,7 @@ from fakes import HashingEmbedder, PhraseScorer, Recorder
 
 import synth
 from synth.api import Session
-from synth.core.errors import BadInput, NotFound, SynthError
+from synth.core.errors import BadInput, NotFound, StoreFailure, SynthError
 from synth.core.types import AddStatus, Label, ReportKind
 from synth.report.synthesis import Generator
 
@@ -172,3 +172,46 @@ def test_a_garbled_or_empty_model_card_is_listed_as_a_problem(tmp_path: Path) ->
         assert entries[name].metadata is None and "unreadable model metadata" in str(
             entries[name].problem)  # fmt: skip
     assert entries["synth-nli-minilm"].where == "shipped" and entries["synth-nli-minilm"].metadata
+
+
+def test_a_full_disk_stops_adding_and_says_how_many_papers_were_stored(tmp_path: Path) -> None:
+    notes = []
+    for i in range(40):
+        notes.append(tmp_path / f"n{i}.md")
+        notes[-1].write_text(f"# Note {i}\n\n" + f"Sentence {i} of a note. " * 60, "utf-8")
+    with synth.open(tmp_path / "home") as s:
+        pages = s.store._conn.execute("PRAGMA page_count").fetchone()[0]
+        s.store._conn.execute(f"PRAGMA max_page_count={pages + 30}")  # a disk that fills up
+        with pytest.raises(StoreFailure, match=r"^disk full ") as caught:
+            s.add(notes)
+        stored = len(s.papers())
+    assert 0 < stored < len(notes)
+    assert caught.value.message.endswith(f": {stored} papers stored")
+    assert caught.value.hint == "run again after freeing space"
+
+
+def test_an_empty_synth_home_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SYNTH_HOME", "")
+    with pytest.raises(BadInput, match="SYNTH_HOME is set but empty"):
+        synth.open()
+
+
+def test_info_on_a_home_that_does_not_exist_creates_nothing(tmp_path: Path) -> None:
+    with synth.open(tmp_path / "nowhere") as s:
+        facts = s.info()
+        assert (facts["exists"], facts["papers"], facts["passages"]) == (False, 0, 0)
+        assert s.papers() == []
+    assert not (tmp_path / "nowhere").exists()
+
+
+def test_index_ahead_of_time_and_listing_filters(session: Session) -> None:
+    recorder = Recorder()
+    session.progress = recorder
+    done = session.index()
+    assert done.passages > 0 and done.embedded == done.passages and done.path.exists()
+    assert recorder.updates[-1][0] == "embedding passages"
+    assert session.index().embedded == 0
+    assert [s.paper.paper_id for s in session.papers(search="PHANG")] == ["phang.md"]
+    assert session.papers(source="pdf") == [] and session.count_papers("text") == 1
+    with pytest.raises(BadInput, match="unknown source"):
+        session.papers(source="web")

@@ -133,8 +133,8 @@ def test_each_sentence_is_scored_and_the_deciding_one_quoted(tmp_path: Path) -> 
 
 def test_unknown_paper_says_how_to_add_it(store: Store) -> None:
     with pytest.raises(SynthError, match="no such paper") as err:
-        checker(store).check("Anything at all", ["2999.99999"])
-    assert "synth fetch 2999.99999" in str(err.value)
+        checker(store).check("Anything at all", ["2901.99999"])
+    assert "synth fetch 2901.99999" in str(err.value)
 
 
 @pytest.mark.parametrize(

@@ -54,17 +54,19 @@ def test_batch_writes_one_verdict_per_line(corpus: Path, tmp_path: Path) -> None
         '{"id": "d", "claim": ""}\n'
         "[1, 2]\n"
         '{"id": "f", "claim": "Coffee helps", "papers": "202"}\n'
+        '{"claim": "Warm baths bring sleep onset earlier"}\n'
     )
     out = tmp_path / "verdicts.jsonl"
     result = runner.invoke(app, ["check", "--batch", str(claims), "--out", str(out)])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r.get("id") for r in rows] == ["a", "b", None, "d", None, "f"]
+    assert [r.get("id") for r in rows] == ["a", "b", "line 3", "d", "line 5", "f", "line 7"]
     assert {p["paper_id"] for p in rows[1]["papers"]} == {"205"}
     assert "not JSON" in rows[2]["error"] or "Expecting value" in rows[2]["error"]
     assert "empty" in rows[3]["error"]
     assert "no claim" in rows[4]["error"]
     assert "not a list of ids" in rows[5]["error"]
+    assert rows[6]["label"] and "error" not in rows[6]
     assert not out.with_name(out.name + ".partial").exists()
 
 
@@ -165,6 +167,7 @@ def test_eval_scifact_reports_figures(tiny_models: Path, tmp_path: Path) -> None
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "label-only" in result.output and "oracle" in result.output
+    assert "{" not in result.output and "claims (SUPPORT " in result.output  # no dict
     figures = json.loads(out.read_text())
     assert figures["claims"] == 10
     assert figures["gold"] == {"SUPPORT": 3, "CONTRADICT": 4, "NEI": 3}
@@ -212,3 +215,13 @@ def test_eval_with_an_empty_split(tiny_models: Path) -> None:
         app, ["eval", "scifact", "--claims", claims, "--corpus", str(CORPUS), "--split", "nope"]
     )
     assert result.exit_code == 1 and "unknown split" in result.output
+
+
+def test_models_list_json() -> None:
+    result = runner.invoke(app, ["models", "list", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == "synth.models/1" and data["models"]
+    for model in data["models"]:
+        assert set(model) == {"name", "where", "folder", "base", "held_out", "problem"}
+        assert model["where"] in ("built", "shipped") and isinstance(model["held_out"], dict)

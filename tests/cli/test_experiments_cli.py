@@ -122,3 +122,15 @@ def test_missing_experiments_extra_is_one_line(monkeypatch: pytest.MonkeyPatch) 
     assert result.output.strip().count("\n") == 0
     assert "(no-such-package)" in result.output
     assert "pip install 'synth[experiments]'" in result.output
+
+
+def test_list_tasks_json() -> None:
+    result = runner.invoke(app, ["experiments", "list-tasks", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["schema"] == "synth.tasks/1"
+    keys = {"name", "title", "role", "kind", "metric", "english_train", "offline_train",
+            "languages", "offline_languages"}  # fmt: skip
+    assert all(set(t) == keys for t in data["tasks"])
+    xnli = next(t for t in data["tasks"] if t["name"] == "xnli")
+    assert xnli["role"] == "target" and len(xnli["languages"]) == 15

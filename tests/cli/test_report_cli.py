@@ -155,3 +155,19 @@ def test_report_from_an_existing_report_and_from_papers(env: Path, tmp_path: Pat
 def test_report_needs_a_question_and_papers(env: Path, args: list[str], message: str) -> None:
     result = runner.invoke(app, ["report", *args])
     assert result.exit_code == 1 and message in result.stderr
+
+
+def test_a_report_without_claims_says_so_before_any_model_is_loaded(
+    fake_mirror: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SYNTH_ARXIV_MIRROR", str(fake_mirror))
+    monkeypatch.setenv("SYNTH_VERIFY_MODEL", str(tmp_path / "no-model"))
+    monkeypatch.setenv("SYNTH_EMBED_MODEL", str(tmp_path / "no-model"))
+    for name, text in (("empty.md", ""), ("cites.md", "# Notes\n\nSee [1].\n\n## References\n\n"
+                                          f"[1] http://arxiv.org/abs/{FAKE_ID}v2\n")):  # fmt: skip
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        code, stdout, stderr = _audit(path, tmp_path / "out")
+        assert code == 1
+        assert f"error: no claims found in {path}" in stderr
+        assert "model" not in stdout + stderr

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from conftest import FAKE_ID
-from pdfgen import marker, one_column_pdf, two_column_pdf
+from pdfgen import (
+    compression_bomb_pdf,
+    marker,
+    one_column_pdf,
+    repeated_page_pdf,
+    two_column_pdf,
+)
 
-from synth.core.settings import Settings
+from synth.core.settings import ParseSettings, Settings
 from synth.core.types import AddStatus
 from synth.corpus.ingest import Ingestor
 from synth.corpus.store import Store
@@ -102,3 +109,46 @@ def test_fetch_skips_stored_papers_unless_refreshed(
     assert next(iter(ingest.fetch_arxiv([FAKE_ID]))).status is AddStatus.UNCHANGED
     refreshed = next(iter(ingest.fetch_arxiv(["2101.00002"], refresh=True)))
     assert refreshed.status is AddStatus.UNCHANGED  # same content: nothing rewritten
+
+
+def test_files_over_budget_or_not_regular_fail_alone_and_the_batch_goes_on(
+    store: Store, tmp_path: Path
+) -> None:
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    paths = [
+        pipe,
+        folder,
+        compression_bomb_pdf(tmp_path / "bomb.pdf", inflated_mb=4),
+        repeated_page_pdf(tmp_path / "tree.pdf", times=50),
+        one_column_pdf(tmp_path / "good.pdf"),
+    ]
+    settings = Settings(parse=ParseSettings(max_pages=20, max_decompressed_mb=1))
+    outcomes = list(Ingestor(store, settings).add_paths(paths))
+    errors = [str(o.error) for o in outcomes[:-1]]
+    assert "pipe.pdf: not a regular file (a named pipe)" in errors[0]
+    assert "papers: is a directory" in errors[1]  # not "unknown file type"
+    assert "bomb.pdf: its compressed streams inflate to more than 1 MB" in errors[2]
+    assert "tree.pdf: 50 pages is over the limit of 20" in errors[3]
+    assert outcomes[-1].status is AddStatus.ADDED
+    assert [s.paper.paper_id for s in store.summaries()] == ["good.pdf"]
+
+
+def test_a_file_is_stored_under_the_name_given(store: Store, tmp_path: Path) -> None:
+    ingest = Ingestor(store, Settings())
+    for folder, text in (("a", "# Notes A\n\nFirst notes."), ("b", "# Notes B\n\nOther notes.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notes.md").write_text(text, encoding="utf-8")
+    first = list(ingest.add_paths([tmp_path / "a" / "notes.md"]))
+    clash = list(ingest.add_paths([tmp_path / "b" / "notes.md"]))
+    named = list(ingest.add_paths([tmp_path / "b" / "notes.md"], paper_id="notes-b.md"))
+    assert first[0].status is AddStatus.ADDED and clash[0].failed
+    assert named[0].status is AddStatus.ADDED and named[0].paper is not None
+    assert named[0].paper.paper_id == "notes-b.md"
+    assert sorted(s.paper.paper_id for s in store.summaries()) == ["notes-b.md", "notes.md"]
+    jsonl = tmp_path / "c.jsonl"
+    jsonl.write_text('{"id": "x", "abstract": "Some text."}\n', encoding="utf-8")
+    (refused,) = ingest.add_paths([jsonl], paper_id="c")
+    assert refused.failed and "each named by its id field" in str(refused.error)

@@ -344,3 +344,35 @@ def test_a_full_disk_is_a_store_failure(tmp_path: Path) -> None:
         with pytest.raises(StoreFailure, match="disk full"):
             for i in range(200):
                 store.add(_paper(f"p_{i}", f"{i}.txt", path="/" + "x" * 2000), [], [], False)
+
+
+def test_summaries_filter_by_source_and_words_and_limit_in_sql(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        for n, (title, source) in enumerate(
+            [("Vitamin D and bones", SourceKind.JSONL), ("Coffee 100% pure", SourceKind.JSONL),
+             ("vitamin C trials", SourceKind.PDF)]
+        ):  # fmt: skip
+            paper = Paper(id=f"u{n}", paper_id=f"doc_{n}", source=source, title=title)
+            store.add(paper, [], [], replace=False)
+        titles = lambda **kw: [s.paper.title for s in store.summaries(**kw)]  # noqa: E731
+        assert titles(search="VITAMIN") == ["Vitamin D and bones", "vitamin C trials"]
+        assert titles(search="vitamin bones") == ["Vitamin D and bones"]
+        assert titles(source="pdf") == ["vitamin C trials"]
+        assert titles(search="100%") == ["Coffee 100% pure"]  # % and _ are literal
+        assert titles(search="doc_1") == ["Coffee 100% pure"]  # paper ids are searched
+        assert titles(search="d_") == []  # "d " would match an unescaped _
+        assert len(store.summaries(limit=2)) == 2 and store.summaries(limit=0) == []
+        assert store.count_papers() == 3 and store.count_papers("jsonl", "vitamin") == 1
+
+
+@pytest.mark.parametrize(
+    ("ref", "hint"),
+    [("2005.13013", "synth fetch 2005.13013"), ("nope", "synth corpus list")],
+)
+def test_a_missing_paper_suggests_fetch_only_for_an_arxiv_id(
+    tmp_path: Path, ref: str, hint: str
+) -> None:
+    with Store(tmp_path / "s.db") as store, pytest.raises(SynthError) as caught:
+        store.require(ref)
+    assert hint in caught.value.hint
+    assert ("synth fetch" in caught.value.hint) == (ref == "2005.13013")

@@ -21,7 +21,7 @@ from synth.core.types import (
     Report,
 )
 from synth.corpus.store import Store
-from synth.report.audit import NO_CLAIMS, Auditor
+from synth.report.audit import Auditor, no_claims
 from synth.report.parse import parse_report
 from synth.retrieval.search import Retriever
 
@@ -163,7 +163,7 @@ def test_no_resolved_reference_means_nothing_is_checked(store: Store) -> None:
 def test_a_report_without_claims(store: Store) -> None:
     report = _audit(store, "# Only a title\n\nShort text.\n")
     assert report.claims == ()
-    assert Problem(kind=ProblemKind.REPORT, message=NO_CLAIMS) in report.problems
+    assert Problem(kind=ProblemKind.REPORT, message=no_claims("report.txt")) in report.problems
 
 
 def test_a_claim_checked_against_an_abstract_only_says_so_with_the_version(store: Store) -> None:

@@ -58,7 +58,7 @@ def test_the_real_seed_report(shared_data: Path) -> None:
     seed = shared_data.parent / "seed" / "seed-report.txt"
     if not seed.is_file():
         pytest.skip(f"no seed report at {seed}")
-    report = parse_report(read_report(seed, max_mb=5), max_claims=200)
+    report = parse_report(read_report(seed, max_mb=5).text, max_claims=200)
     assert len(report.claims) == 14 and len(report.references) == 3
     assert sum(c.truncated for c in report.claims) == 10  # cut at 120 characters
     assert report.claims[-1].report_mark is False
@@ -148,16 +148,35 @@ def test_read_report_refuses_binary_pdf_huge_and_missing(tmp_path: Path) -> None
     binary.write_bytes(b"\x00\x01\x02 weights")
     pdf = tmp_path / "paper.txt"
     pdf.write_bytes(b"%PDF-1.7 ...")
-    latin = tmp_path / "latin.txt"
-    latin.write_bytes("caf\xe9".encode("latin-1"))
+    controls = tmp_path / "controls.txt"  # no NUL, but mostly control characters
+    controls.write_bytes(bytes(range(1, 9)) * 40 + b"caf\xe9")
     huge = tmp_path / "huge.txt"
     with huge.open("wb") as sink:  # 50 MB, sparse: nothing of it is read
         sink.seek(50 * 1024 * 1024)
         sink.write(b"x")
-    cases = {binary: "binary", pdf: "is a PDF", latin: "binary", huge: "50.0 MB",
+    cases = {binary: "binary", pdf: "is a PDF", controls: "binary", huge: "50.0 MB",
              tmp_path / "nope.txt": "no such file", tmp_path: "directory"}  # fmt: skip
     for path, message in cases.items():
         with pytest.raises(SynthError) as caught:
             read_report(path, max_mb=5)
         assert message in caught.value.message, path
         assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        ("# Café – “quoted”\n".encode("cp1252"), "# Café – “quoted”\n", "Windows-1252"),
+        (b"# caf\xe9 \x81\n", "# café \x81\n", "Latin-1"),  # 0x81: no Windows-1252 letter
+        ("\ufeff# Café\n".encode("utf-8"), "# Café\n", "UTF-8"),
+        ("# Café\n".encode("utf-16"), "# Café\n", "UTF-16"),  # NUL bytes, and a BOM
+    ],
+)
+def test_a_report_in_another_encoding_is_read_not_called_binary(
+    tmp_path: Path, data: bytes, text: str, encoding: str
+) -> None:
+    path = tmp_path / "report.txt"
+    path.write_bytes(data)
+    decoded = read_report(path, max_mb=5)
+    assert (decoded.text, decoded.encoding) == (text, encoding)
+    assert decoded.legacy is (encoding in ("Windows-1252", "Latin-1"))

@@ -34,7 +34,7 @@ TUTOR = [
         "Our peer tutoring programme reduced reading absences by 8%. Did pupils enjoy it?",
         "",
         "5 Conclusion",
-        "Peer tutoring also improves pupil confidence in class.",
+        "We think peer tutoring also improves pupil confidence in class.",
     ],
 ]
 SLEEP = [
@@ -59,7 +59,8 @@ COUNTER_CLAIM = "In a large trial, peer tutoring did not raise reading scores."
 NAP_CLAIM = (
     "Crane and Vale (2022) show that a short afternoon nap improves memory recall in older adults."
 )
-UNSUPPORTED = "Peer tutoring also improves pupil confidence in class."
+# attributed, so not word for word its paper's sentence, which would support it
+UNSUPPORTED = "Quill et al. (2021) think peer tutoring also improves pupil confidence in class."
 
 
 def add(

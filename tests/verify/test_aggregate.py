@@ -20,10 +20,12 @@ from synth.verify.aggregate import (
     numbers_decide,
     numeric_gate,
     paper_features,
+    quoted_gate,
     relevance_gate,
     rule_verdict,
 )
 from synth.verify.head import Head
+from synth.verify.quote import QUOTED
 
 S, R, N = Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO
 
@@ -60,6 +62,7 @@ def _pv(label: Label, confidence: float, paper_id: str = "p1") -> PaperVerdict:
 def _scores(
     sentences: list[tuple[float, float]], numeric: NumericStatus = NumericStatus.NO_NUMBERS,
     passages: list[tuple[float, float]] | None = None, rank: int = 0, relevance: float = 0.5,
+    quoted: bool = False,
 ) -> PaperScores:  # fmt: skip
     """Scores of paper p1; each (entailment, contradiction) row gets the rest as neutral."""
 
@@ -69,7 +72,7 @@ def _scores(
     return PaperScores(
         paper_id="p1", title="Paper", rank=rank, sentences=rows(sentences),
         passages=rows(passages or []), contexts=rows([]), relevance=relevance,
-        numeric=NumericCheck(status=numeric),
+        numeric=NumericCheck(status=numeric), quoted=quoted,
     )  # fmt: skip
 
 
@@ -212,6 +215,34 @@ def test_the_relevance_gate_in_a_decision() -> None:
     assert (off_topic.label, off_topic.confidence) == (N, pytest.approx(0.8))
 
 
+@pytest.mark.parametrize(
+    ("probs", "quoted", "expected"),
+    [
+        # not quoted: the probabilities stand
+        ((0.2, 0.5, 0.3), False, (0.2, 0.5, 0.3)),
+        # quoted while the head said REFUTED: SUPPORTED at QUOTED (0.98); REFUTED and NEI
+        # share the remaining 0.02 as 5:3
+        ((0.2, 0.5, 0.3), True, (QUOTED, 0.0125, 0.0075)),
+        # quoted and already surer than QUOTED: unchanged
+        ((0.99, 0.005, 0.005), True, (0.99, 0.005, 0.005)),
+    ],
+)
+def test_a_quoted_claim_is_supported(
+    probs: tuple[float, float, float], quoted: bool, expected: tuple[float, float, float]
+) -> None:
+    out = quoted_gate(np.array(probs), quoted)
+    assert out == pytest.approx(np.array(expected))
+    assert sum(out) == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("head", [HEAD, None])
+def test_a_paper_that_states_the_claim_supports_it_whatever_the_model_said(
+    head: Head | None,
+) -> None:
+    verdict = decide(_scores([(0.34, 0.48)], quoted=True), head, 0.5)
+    assert (verdict.label, verdict.confidence) == (S, pytest.approx(QUOTED))
+
+
 def test_without_a_head_the_rule_and_the_numeric_gate_decide() -> None:
     verdict = decide(_scores([(0.9, 0.0)], NumericStatus.CONTRADICTED), None, 0.5)
     assert (verdict.label, verdict.confidence) == (R, pytest.approx(0.9))
@@ -300,6 +331,12 @@ def test_best_first_orders_by_strength_then_retrieval() -> None:
     d = _ev(0.1, 0.7, retrieval=0.5, text="D.")  # strength 0.7, retrieval 0.5 > 0.3 -> before c
     # 0.8 (b) > 0.7 (d, retrieval 0.5) > 0.7 (c, retrieval 0.3) > 0.2 (a)
     assert best_first([a, b, c, d]) == [b, d, c, a]
+
+
+def test_best_first_puts_a_quote_of_the_claim_first() -> None:
+    strong = _ev(0.1, 0.9, text="A.")
+    quote = _ev(0.3, 0.5, text="B.").model_copy(update={"verbatim": True})
+    assert best_first([strong, quote]) == [quote, strong]
 
 
 def test_best_first_empty_and_does_not_mutate() -> None:

@@ -391,3 +391,40 @@ def test_subject_words_leave_out_change_and_measure_words() -> None:
         "intermediate-task", "train", "xlm-r"
     }  # fmt: skip
     assert subject_words("3x faster at 72% [12], Table 3") == set()
+
+
+_CELL = "Table 2, No MLM, HellaSwag, Target tasks BUCC (F1): +20.4 (relative to XLM-R 71.5)."
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        ("Without MLM, HellaSwag improves BUCC by 20.4 points.", NumericStatus.CONSISTENT),
+        ("Without MLM, HellaSwag improves BUCC by 25.0 points.", NumericStatus.CONTRADICTED),
+        # a bare count against its cell: the cell is that row and column's one value
+        ("Without MLM, HellaSwag improves BUCC by 25.0.", NumericStatus.CONTRADICTED),
+    ],
+)
+def test_a_table_cell_states_its_quantity_even_bare(claim: str, status: NumericStatus) -> None:
+    assert check_numbers(claim, [_CELL]).status is status
+
+
+def test_a_cell_s_baseline_is_not_its_value() -> None:
+    check = check_numbers("Without MLM, HellaSwag improves BUCC by 25.0 points.", [_CELL])
+    assert check.conflicting == ("+20.4",)
+
+
+def test_a_cell_about_another_subject_neither_matches_nor_contradicts() -> None:
+    cell = "Table 1, Intermediate tasks, CommonsenseQA, |Train|: 9,741."
+    claim = "SQuAD has 9,741 questions in its development set."
+    assert check_numbers(claim, [cell]).status is NumericStatus.MISSING
+
+
+def test_a_count_in_a_cell_refutes_another_count() -> None:
+    cell = "Table 1, Intermediate tasks, CommonsenseQA, |Train|: 9,741."
+    assert check_numbers("CommonsenseQA has 9,741 training examples.", [cell]).status is (
+        NumericStatus.CONSISTENT
+    )
+    assert check_numbers("CommonsenseQA has 12,000 training examples.", [cell]).status is (
+        NumericStatus.CONTRADICTED
+    )

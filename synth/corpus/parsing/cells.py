@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import re
 
-_NUMBER = r"[+\-−–]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?(?:%|[kKMBT](?![a-z]))?"
-_NUMERIC = re.compile(rf"\(?{_NUMBER}\)?(?:\s*(?:/|±|\+/-|[–—-])\s*\(?{_NUMBER}\)?)*")
-PLAIN = re.compile(r"[+\-−–]?\d[\d,]*(?:\.\d+)?")
+# A sign only before a figure, and each "separator, number" step taken whole (atomic): "-"
+# is both a sign and a separator, and trying both readings at every step would take time
+# exponential in the number of steps ("1--1--1--...").
+_NUMBER = r"(?:[+\-−–](?=\.?\d))?(?:\d{1,3}(?:,\d{3})++|\d++)?(?:\.\d++)?(?:%|[kKMBT](?![a-z]))?"
+_NUMERIC = re.compile(rf"\(?{_NUMBER}\)?(?>\s*+(?:/|±|\+/-|[–—-])\s*+\(?{_NUMBER}\)?)*+")
+PLAIN = re.compile(r"[+\-−–]?\d[\d,]*+(?:\.\d++)?")
 DASHES = frozenset({"-", "–", "—", "−", "--", "n/a", "N/A"})
 _TABLE_SECTION = re.compile(r"^Table \S+$")
 

@@ -7,27 +7,43 @@ import re
 from synth.core.settings import ChunkSettings
 from synth.core.types import BlockKind, PageText, Passage
 
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9•])")  # "•": a list item
+# The end mark with its closing quotes and brackets (group 1), the spaces after it, and the
+# start of the next sentence ("•": a list item). Possessive, so a long run of spaces or
+# quotes is crossed once, not once per length.
+_BOUNDARY = re.compile(r"([.!?][\"'”’)\]]*+)\s++(?=[\"'“‘(\[]?[A-Z0-9•])")
 _ABBREVIATIONS = {
     "e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "sec", "secs", "tab", "vs", "cf", "dr",
     "mr", "mrs", "ms", "approx", "resp", "incl", "viz", "ref", "refs", "ch",
     "vol", "pp", "ed", "eds", "jr", "sr", "prof", "inc", "ltd", "corp", "u.s", "u.k", "ca",
 }  # fmt: skip
-_LAST_TOKEN = re.compile(r"(\S+)$")
 _PASSAGE_KINDS = frozenset({BlockKind.BODY, BlockKind.TABLE})
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The run of non-space characters that ends at ``end``, no further back than ``start``."""
+    at = end
+    while at > start and not text[at - 1].isspace():
+        at -= 1
+    return text[at:end]
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans ``(start, end)`` in ``text``, trimmed of surrounding whitespace.
-    Abbreviations ("e.g.", "et al.", "Fig."), initials and decimals do not end a sentence."""
+    Abbreviations ("e.g.", "et al.", "Fig."), initials and decimals do not end a sentence.
+    Linear in the length of ``text``.
+
+    Args:
+        text: A paragraph.
+
+    Returns:
+        The spans of its sentences, in order.
+    """
     spans, start = [], 0
     for match in _BOUNDARY.finditer(text):
-        token = _LAST_TOKEN.search(text, start, match.start())
-        word = token.group(1).lower().lstrip("(\"'[") if token else ""
+        word = _last_word(text, start, match.start()).lower().lstrip("(\"'[")
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isalpha()):
             continue
-        end = len(text[: match.end()].rstrip())
-        spans.append((start, end))
+        spans.append((start, match.end(1)))
         start = match.end()
     if text[start:].strip():
         spans.append((start, len(text.rstrip())))

@@ -39,9 +39,12 @@ _VENUE = re.compile(
     r"|\d+(?:st|nd|rd|th) conference on |[^a-z]*©|\(c\) ?\d{4}|this work is licensed)",
     re.I,
 )
-_HYPHEN_END = re.compile(r"(-?)([A-Za-z0-9]+)-$")
-_WORD_START = re.compile(r"[A-Za-z0-9]+")
-_COMPOUND = re.compile(r"[A-Za-z]+(?:-[A-Za-z]+)+")
+# Untrusted text: every pattern runs in linear time (a match starts only where a run of
+# letters starts, and runs are taken whole, possessively), so a 1 MB line cannot stall it.
+_WORD_START = re.compile(r"[A-Za-z0-9]++")
+_COMPOUND = re.compile(r"(?<![A-Za-z])[A-Za-z]++(?:-[A-Za-z]++)++")
+_WORD_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+MAX_WORD = 100  # longer runs of letters are not words: a hyphen after one is not mended
 MARGIN = 0.12  # running headers and footers lie in this share of the page at top and bottom
 RUNNING_SHARE = 0.3  # a margin line repeated on this share of the pages is a running line
 SAME_PLACE = 3.0  # points that a repeated line may move between pages
@@ -156,12 +159,27 @@ def hyphenated_words(lines: Iterable[str]) -> set[str]:
     return found
 
 
+def _hyphen_end(text: str) -> tuple[bool, str] | None:
+    """The word that ``text`` ends in before a final hyphen, and whether a hyphen comes
+    before that word too: "state-of-the-" gives (True, "the"), "trans-" (False, "trans").
+    Only the last :data:`MAX_WORD` + 2 characters are looked at."""
+    if not text.endswith("-"):
+        return None
+    end = start = len(text) - 1
+    while start > 0 and text[start - 1] in _WORD_CHARS and end - start <= MAX_WORD:
+        start -= 1
+    if start == end or end - start > MAX_WORD:
+        return None
+    return text[start - 1 : start] == "-", text[start:end]
+
+
 def join_lines(lines: list[str], hyphenated: set[str]) -> str:
     """Join a paragraph's lines, mending words hyphenated at a line end ("trans-" +
     "fer"). The hyphen stays, with no space, when it belongs to a compound: the document
     writes the pair with a hyphen elsewhere, the fragment is already a compound
     ("state-of-the-" + "art"), the next line starts with a capital or a digit ("Self-" +
     "Attention"), or the fragment is an acronym or a number ("GPT-" + "style", "3-" + "5").
+    Linear in the paragraph's length, however many lines it has.
 
     Args:
         lines: The paragraph's lines.
@@ -170,22 +188,25 @@ def join_lines(lines: list[str], hyphenated: set[str]) -> str:
     Returns:
         The paragraph as one line.
     """
-    out = ""
+    parts: list[str] = []
+    tail = ""  # the joined text's last characters: enough to see the word it ends in
     for line in lines:
-        if not out:
-            out = line
-            continue
-        end, start = _HYPHEN_END.search(out), _WORD_START.match(line)
-        if end and start:
-            head, tail = end.group(2), start.group(0)
-            keep = (
-                bool(end.group(1))
-                or not tail[0].islower()
-                or not head[-1].isalpha()
-                or (len(head) > 1 and head.isupper())
-                or f"{head}-{tail}".lower() in hyphenated
-            )
-            out = out + line if keep else out[:-1] + line
-        else:
-            out = f"{out} {line}"
-    return out
+        piece = line
+        if tail:
+            end, start = _hyphen_end(tail), _WORD_START.match(line)
+            if end and start:
+                (compound, head), word = end, start.group(0)
+                keep = (
+                    compound
+                    or not word[0].islower()
+                    or not head[-1].isalpha()
+                    or (len(head) > 1 and head.isupper())
+                    or f"{head}-{word}".lower() in hyphenated
+                )
+                if not keep:
+                    parts[-1], tail = parts[-1][:-1], tail[:-1]
+            else:
+                piece = f" {line}"
+        parts.append(piece)
+        tail = (tail + piece)[-(MAX_WORD + 2) :]
+    return "".join(parts)

@@ -1,18 +1,26 @@
 """PDF bytes -> structured pages, through PDFium (pypdfium2): each glyph with its box,
 font size and weight, read here; everything after that is pure (layout, roles, clean,
-structure). Each unreadable case gets its own message."""
+structure). Each unreadable case gets its own message, and so does each way a file can go
+over its budget: PDFs are read in a worker process (:mod:`synth.corpus.parsing.budget`)
+with a time and memory budget, a page cap and a cap on what its streams inflate to."""
 
 from __future__ import annotations
 
 import ctypes
+import functools
 import math
+import re
+import struct
+import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from synth.core.errors import SynthError
+from synth.core.settings import ParseSettings
 from synth.core.types import PageText
+from synth.corpus.parsing.budget import run_budgeted
 from synth.corpus.parsing.clean import normalise_line, running_lines
 from synth.corpus.parsing.layout import (
     Glyph,
@@ -29,6 +37,10 @@ from synth.corpus.parsing.table_text import add_table_blocks
 _EOF_WINDOW = 4096  # the spec puts %%EOF in the last 1024 bytes; tolerate trailing junk
 _QUARTER = math.pi / 2
 _HYPHEN = 2
+_MB = 1024 * 1024
+_STREAM = re.compile(rb"stream\r?\n")
+_INFLATE_IN = 1 << 16  # compressed bytes fed to zlib at a time
+_INFLATE_OUT = 1 << 20  # inflated bytes asked of zlib at a time (then counted and dropped)
 
 
 @dataclass(frozen=True)
@@ -66,26 +78,82 @@ def _check_bytes(name: str, data: bytes) -> None:
 
 def _unreadable(name: str, reason: object) -> SynthError:
     return SynthError(
-        f"{name}: cannot read this PDF ({reason})",
+        f"{name}: cannot read this PDF, it is damaged ({reason})",
         "download it again, or repair it (qpdf in.pdf out.pdf) and add the repaired copy",
     )
 
 
-def _open(name: str, data: bytes) -> Any:
+def _open(name: str, data: bytes, max_pages: int) -> Any:
     import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
 
     try:
         document = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        if "password" in str(exc).lower():
+        if exc.err_code == pdfium_c.FPDF_ERR_PASSWORD:
             raise SynthError(
                 f"{name}: the PDF is encrypted with a password",
                 "add a decrypted copy (for example: qpdf --decrypt --password=PW in.pdf out.pdf)",
             ) from exc
+        if exc.err_code == pdfium_c.FPDF_ERR_SECURITY:
+            raise SynthError(
+                f"{name}: the PDF is encrypted in a way PDFium cannot read",
+                "add a decrypted copy (for example: qpdf --decrypt in.pdf out.pdf)",
+            ) from exc
         raise _unreadable(name, exc) from exc
-    if len(document) == 0:
+    pages = len(document)
+    if pages == 0:
+        document.close()
         raise _unreadable(name, "no pages")
+    if pages > max_pages:
+        document.close()
+        raise SynthError(
+            f"{name}: {pages:,} pages is over the limit of {max_pages:,}",
+            "split the PDF, or raise SYNTH_PARSE_MAX_PAGES if it is genuine",
+        )
     return document
+
+
+def _inflated(data: bytes, start: int, budget: int) -> int:
+    """Bytes the zlib stream at ``start`` inflates to, counted up to just over ``budget``
+    (0 for data that is not zlib)."""
+    inflater = zlib.decompressobj()
+    size = 0
+    try:
+        for at in range(start, len(data), _INFLATE_IN):
+            pending = data[at : at + _INFLATE_IN]
+            while True:
+                out = inflater.decompress(pending, _INFLATE_OUT)
+                size += len(out)
+                if size > budget or inflater.eof:
+                    return size
+                pending = inflater.unconsumed_tail
+                if not pending and len(out) < _INFLATE_OUT:
+                    break
+    except zlib.error:
+        pass
+    return size
+
+
+def inflated_size(data: bytes, limit: int) -> int:
+    """What the PDF's Flate (zlib) streams inflate to, in bytes, counted until past
+    ``limit``: the size a compression bomb hides. Streams are found by their keyword, not
+    parsed; one that is not zlib (an image, an encrypted stream) counts nothing. Memory
+    stays small whatever the total: the inflated bytes are counted and dropped.
+
+    Args:
+        data: The PDF's bytes.
+        limit: Stop counting once the total is over this.
+
+    Returns:
+        The total, or a number over ``limit`` once it is reached.
+    """
+    total = 0
+    for match in _STREAM.finditer(data):
+        total += _inflated(data, match.end(), limit - total)
+        if total > limit:
+            break
+    return total
 
 
 def _page_glyphs(page: Any) -> RawPage:
@@ -160,7 +228,10 @@ def _turn(
 
 
 def extract_pages(
-    name: str, data: bytes, on_page: Callable[[int, int], None] | None = None
+    name: str,
+    data: bytes,
+    on_page: Callable[[int, int], None] | None = None,
+    max_pages: int = ParseSettings().max_pages,
 ) -> tuple[list[RawPage], dict[str, str]]:
     """Every page's glyphs and the document's metadata (Title, Author, ...).
 
@@ -168,15 +239,16 @@ def extract_pages(
         name: The file's name, for messages.
         data: The PDF's bytes.
         on_page: Called with ``(done, total)`` after each page.
+        max_pages: Refuse a PDF with more pages.
 
     Returns:
         The pages and the metadata.
 
     Raises:
-        SynthError: the bytes are not a readable PDF.
+        SynthError: the bytes are not a readable PDF, or it has too many pages.
     """
     _check_bytes(name, data)
-    document = _open(name, data)
+    document = _open(name, data, max_pages)
     try:
         pages = []
         total = len(document)
@@ -192,23 +264,102 @@ def extract_pages(
     return pages, meta
 
 
-def read_pdf(name: str, data: bytes, on_page: Callable[[int, int], None] | None = None) -> PdfText:
-    """Parse PDF bytes into cleaned, structured pages: glyphs to lines, line numbers and
-    running lines out, columns read in order, then paragraphs and sections. The title is
-    the largest type at the top of page 1 (else the metadata title, else its first line).
+def _damage_kinds() -> tuple[type[BaseException], ...]:
+    """The errors a damaged or hostile PDF raises inside the PDF libraries."""
+    import pypdfium2 as pdfium
+    from pdfminer.psexceptions import PSException
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    return (
+        pdfium.PdfiumError,
+        PSException,  # pdfminer: PSEOF, PDFSyntaxError, PDFEncryptionError and their kin
+        PdfminerException,  # pdfplumber's wrapper of them
+        RecursionError,  # a page tree or an object that refers to itself, nested deeply
+        NotImplementedError,
+        ValueError,
+        KeyError,
+        IndexError,
+        OverflowError,
+        EOFError,
+        zlib.error,
+        struct.error,
+    )
+
+
+def parse_pdf(
+    name: str,
+    data: bytes,
+    on_page: Callable[[int, int], None] | None = None,
+    limits: ParseSettings | None = None,
+) -> PdfText:
+    """:func:`read_pdf` in this process, under no time or memory budget (the worker runs
+    this): the checks, the page cap, the inflated-size cap, then the parse, with the PDF
+    libraries' errors on a damaged file turned into one-line messages.
 
     Args:
         name: The file's name, for messages.
         data: The PDF's bytes.
         on_page: Called with ``(done, total)`` after each page is read.
+        limits: The page and inflated-size caps (default: the default settings).
+
+    Returns:
+        The parsed PDF.
+
+    Raises:
+        SynthError: unreadable, damaged, encrypted, no text layer, or over a cap.
+    """
+    limits = limits or ParseSettings()
+    cap = int(limits.max_decompressed_mb * _MB)
+    if inflated_size(data, cap) > cap:
+        raise SynthError(
+            f"{name}: its compressed streams inflate to more than"
+            f" {limits.max_decompressed_mb:g} MB (a compression bomb?)",
+            "raise SYNTH_PARSE_MAX_DECOMPRESSED_MB if the PDF is genuine",
+        )
+    try:
+        return _parse(name, data, on_page, limits.max_pages)
+    except SynthError:
+        raise
+    except _damage_kinds() as exc:
+        reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+        kind = type(exc).__name__
+        raise _unreadable(name, f"{kind}: {reason}" if reason else kind) from exc
+
+
+def read_pdf(
+    name: str,
+    data: bytes,
+    on_page: Callable[[int, int], None] | None = None,
+    limits: ParseSettings | None = None,
+) -> PdfText:
+    """Parse PDF bytes into cleaned, structured pages, in a worker process under the
+    time and memory budget of ``limits``: glyphs to lines, line numbers and running lines
+    out, columns read in order, then paragraphs and sections. The title is the largest
+    type at the top of page 1 (else the metadata title, else its first line).
+
+    Args:
+        name: The file's name, for messages.
+        data: The PDF's bytes.
+        on_page: Called with ``(done, total)`` after each page is read.
+        limits: The budget and caps (default: the default settings).
 
     Returns:
         The pages, the title and the authors (from the metadata).
 
     Raises:
-        SynthError: empty, not a PDF, truncated, encrypted, unreadable, or no text layer.
+        SynthError: empty, not a PDF, truncated, encrypted, damaged, no text layer, or
+            over its time, memory, page or inflated-size budget.
     """
-    raw, meta = extract_pages(name, data, on_page)
+    limits = limits or ParseSettings()
+    _check_bytes(name, data)  # the common refusals without starting a worker
+    work = functools.partial(parse_pdf, name, data, limits=limits)
+    return run_budgeted(name, work, limits, on_page)
+
+
+def _parse(
+    name: str, data: bytes, on_page: Callable[[int, int], None] | None, max_pages: int
+) -> PdfText:
+    raw, meta = extract_pages(name, data, on_page, max_pages)
     if not any(g.text.strip() for page in raw for g in page.glyphs):
         raise SynthError(
             f"{name}: the PDF has no text layer (a scanned document?)",

@@ -29,7 +29,7 @@ _APPENDIX = re.compile(
 )
 # Set in a heading's type, an appendix letter may take a period ("C. Implementation").
 _APPENDIX_SET_APART = re.compile(r"^[A-H](?:\.\d{1,2})*\.?\s+[A-Z][^!?]{1,80}$")
-_MARKDOWN = re.compile(r"^#{1,6}\s+(.+?)\s*#*$")
+_MARKDOWN = re.compile(r"#{1,6}\s+(\S.*)")  # the closing "#"s are cut in Python: linear
 _NAMED = {
     "abstract", "introduction", "related work", "background", "method", "methods",
     "methodology", "approach", "experiments", "experimental setup", "results", "discussion",
@@ -40,7 +40,9 @@ _NAMED = {
 }  # fmt: skip
 _REFERENCES = {"references", "bibliography", "works cited", "literature cited"}
 _PARAGRAPH_END = re.compile(r"[.!?:][\"'”’)\]]?$")
-_NUMBER = re.compile(r"^[-+±−(\[]*[\d.,%/×x]*\d[\d.,%/×x]*[)\]]*[,;]?$")
+# Signs and brackets, then figures with at least one digit (checked ahead, so that a long
+# run of digits is not split at every place in turn), then closing brackets.
+_NUMBER = re.compile(r"[-+±−(\[]*+(?=[.,%/×x]*+\d)[\d.,%/×x]++[)\]]*+[,;]?")
 SHORT_LINE = 0.75  # a line this much shorter than the page's typical one may end a paragraph
 ABSTRACT_WORDS = 60  # a front-matter paragraph this long on page 1 is an unlabelled abstract
 CAPS_HEADING_WORDS = 6  # an all-capitals line set apart this short is a heading ("KEYWORDS") ...
@@ -90,7 +92,7 @@ def number_token(token: str) -> bool:
     Returns:
         True for a number, however punctuated.
     """
-    return bool(_NUMBER.match(token))
+    return bool(_NUMBER.fullmatch(token))
 
 
 def heading(line: str, in_references: bool, set_apart: bool = False) -> str | None:
@@ -108,7 +110,8 @@ def heading(line: str, in_references: bool, set_apart: bool = False) -> str | No
     """
     markdown = _MARKDOWN.match(line)
     if markdown:
-        return markdown.group(1)
+        name = markdown.group(1)
+        return name.rstrip("#").rstrip() or name[0]
     bare = line.strip().rstrip(":")
     if len(bare.split()) > 12 or numeric_line(bare):
         return None

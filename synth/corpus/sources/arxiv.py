@@ -2,8 +2,9 @@
 
 All HTTP goes through one :class:`~synth.corpus.sources.http.PoliteSession` (one request every
 ``delay_seconds``, a time-out on each) with retries and exponential back-off on 5xx, 429,
-time-outs and dropped connections. With ``SYNTH_ARXIV_MIRROR`` set the session is wired
-to an offline mirror instead of the network.
+time-outs and dropped connections. An unreachable arXiv (its name does not resolve, the
+connection is refused) is said at the first try: waiting would not help. With
+``SYNTH_ARXIV_MIRROR`` set the session is wired to an offline mirror instead of the network.
 """
 
 from __future__ import annotations
@@ -19,13 +20,19 @@ import requests
 
 from synth.core.arxiv_ids import ArxivId
 from synth.core.errors import NotFound, SourceUnavailable, SynthError
-from synth.core.settings import ArxivSettings
+from synth.core.settings import ArxivSettings, ParseSettings
 from synth.core.types import Paper, SourceKind, content_id
 from synth.corpus.parsing.chunk import split_sentences
 from synth.corpus.parsing.pdf import read_pdf
 from synth.corpus.parsing.structure import sentences_page
 from synth.corpus.sources import Document
-from synth.corpus.sources.http import PoliteSession, RateLimiter, is_transient_status, with_retries
+from synth.corpus.sources.http import (
+    PoliteSession,
+    RateLimiter,
+    is_transient_status,
+    unreachable,
+    with_retries,
+)
 from synth.corpus.sources.mirror import MirrorAdapter, file_name
 
 Advance = Callable[[int, int | None], None]  # (bytes so far, total bytes or None)
@@ -36,7 +43,8 @@ def _retryable(exc: Exception) -> bool:
         return is_transient_status(exc.status)
     if isinstance(exc, requests.HTTPError) and exc.response is not None:
         return is_transient_status(exc.response.status_code)
-    return isinstance(exc, requests.Timeout | requests.ConnectionError)
+    timeout_or_dropped = isinstance(exc, requests.Timeout | requests.ConnectionError)
+    return timeout_or_dropped and unreachable(exc) is None
 
 
 def build_session(settings: ArxivSettings) -> requests.Session:
@@ -65,9 +73,11 @@ class ArxivSource:
         cache_dir: Path,
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        parse: ParseSettings | None = None,
     ) -> None:
         self.settings = settings
         self.cache_dir = cache_dir
+        self.parse = parse  # the PDF budget (None: the defaults)
         self._sleep = sleep
         self._session = session or build_session(settings)
         self._client = arxiv.Client(page_size=10, delay_seconds=0.0, num_retries=0)
@@ -79,6 +89,12 @@ class ArxivSource:
 
     def _network_error(self, what: str, exc: Exception) -> SourceUnavailable:
         tries = self.settings.retries + 1
+        why = unreachable(exc)
+        if why is not None:
+            return SourceUnavailable(
+                f"{what}: cannot reach arXiv ({why}; not retried)",
+                "check the connection, or use an offline mirror (SYNTH_ARXIV_MIRROR)",
+            )
         if isinstance(exc, requests.Timeout):
             return SourceUnavailable(
                 f"{what}: arXiv did not answer within {self.settings.timeout_seconds:g} s "
@@ -203,7 +219,7 @@ class ArxivSource:
             note = f"abstract only: {self.where} has no PDF for {short_id}"
         else:
             try:
-                parsed = read_pdf(short_id, data, on_page)
+                parsed = read_pdf(short_id, data, on_page, self.parse)
             except SynthError as exc:
                 note = f"abstract only: {exc.message}"
             else:

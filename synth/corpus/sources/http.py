@@ -1,12 +1,15 @@
-"""HTTP plumbing shared by the network sources: rate limit, time-outs, retry with back-off."""
+"""HTTP plumbing shared by the network sources: rate limit, time-outs, retry with back-off,
+and telling an unreachable host (worth no retry) from a busy or slow one."""
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import requests
+import urllib3
 
 T = TypeVar("T")
 USER_AGENT = "synth/0.1 (claim verification; https://github.com/synth)"
@@ -53,6 +56,34 @@ class PoliteSession(requests.Session):
 
 def is_transient_status(status: int) -> bool:
     return status == 429 or status >= 500
+
+
+def unreachable(exc: BaseException) -> str | None:
+    """Why a request's host cannot be reached at all, or None for any other failure.
+
+    Its name does not resolve, or the connection is refused (or the network is down) before
+    anything is sent, by the host or by a proxy in between. Trying again seconds later meets
+    the same wall, unlike a time-out, a dropped connection or a 5xx, which are worth a retry.
+
+    Args:
+        exc: what a ``requests`` call raised.
+
+    Returns:
+        A few words naming the host and what failed ("export.arxiv.org does not resolve",
+        "connecting to 127.0.0.1:9: connection refused"); None when ``exc`` is of another kind.
+    """
+    if not isinstance(exc, requests.ConnectionError) or isinstance(exc, requests.Timeout):
+        return None
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    if isinstance(reason, urllib3.exceptions.ProxyError):
+        reason = reason.original_error
+    if not isinstance(reason, urllib3.exceptions.NewConnectionError):
+        return None
+    cause = reason.__cause__
+    if isinstance(cause, socket.gaierror):
+        return f"{reason.conn.host} does not resolve"
+    why = cause.strerror if isinstance(cause, OSError) and cause.strerror else "failed"
+    return f"connecting to {reason.conn.host}:{reason.conn.port}: {why.lower()}"
 
 
 def with_retries(

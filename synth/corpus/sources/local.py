@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -39,23 +42,70 @@ def detect_format(path: Path, fmt: str) -> str:
     )
 
 
-def read_bytes(path: Path, settings: ParseSettings) -> bytes:
-    if not path.exists():
-        raise SynthError(f"{path}: no such file", "check the path")
-    if path.is_dir():
+_NOT_REGULAR = (
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _regular(path: Path, mode: int) -> None:
+    """Refuse anything but a regular file: a directory, a pipe that never ends, a device
+    such as /dev/zero that reads until memory runs out."""
+    if stat.S_ISDIR(mode):
         raise SynthError(f"{path}: is a directory", f"add the files in it: synth add {path}/*.pdf")
-    size_mb = path.stat().st_size / (1024 * 1024)
-    if size_mb > settings.max_file_mb:
+    if not stat.S_ISREG(mode):
+        kind = next((name for test, name in _NOT_REGULAR if test(mode)), "not a file")
         raise SynthError(
-            f"{path}: {size_mb:.0f} MB is over the {settings.max_file_mb:g} MB limit",
-            "split the file, or raise SYNTH_PARSE_MAX_FILE_MB",
+            f"{path}: not a regular file ({kind})", "save what it holds as a file and add that"
         )
-    try:
-        return path.read_bytes()
+
+
+def read_bytes(path: Path, settings: ParseSettings) -> bytes:
+    """The bytes of a local file: a regular file, no larger than ``max_file_mb``.
+
+    Args:
+        path: The file.
+        settings: The size limit.
+
+    Returns:
+        Its bytes.
+
+    Raises:
+        SynthError: missing, not a regular file, too large, or unreadable.
+    """
+    limit = int(settings.max_file_mb * 1024 * 1024)
+    try:  # opened without blocking (a named pipe would wait for a writer), then checked
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise SynthError(f"{path}: no such file", "check the path") from None
     except OSError as exc:
+        with contextlib.suppress(OSError):  # a socket; a directory, where opening one fails
+            _regular(path, os.stat(path).st_mode)
         raise SynthError(
             f"{path}: cannot read it ({exc.strerror})", "check its permissions"
         ) from exc
+    try:
+        info = os.fstat(fd)
+        _regular(path, info.st_mode)
+    except SynthError:
+        os.close(fd)
+        raise
+    with os.fdopen(fd, "rb") as handle:
+        try:  # never more than the limit, even from a file that grows while it is read
+            data = handle.read(limit + 1) if info.st_size <= limit else b""
+        except OSError as exc:
+            raise SynthError(
+                f"{path}: cannot read it ({exc.strerror})", "check its permissions"
+            ) from exc
+    size = max(info.st_size, len(data))
+    if size > limit:
+        raise SynthError(
+            f"{path}: {size / (1024 * 1024):.0f} MB is over the {settings.max_file_mb:g} MB limit",
+            "split the file, or raise SYNTH_PARSE_MAX_FILE_MB",
+        )
+    return data
 
 
 def file_paper_id(path: Path, data: bytes) -> str:
@@ -66,13 +116,29 @@ def file_paper_id(path: Path, data: bytes) -> str:
 
 
 def load_pdf(
-    path: Path, data: bytes, on_page: Callable[[int, int], None] | None = None
+    path: Path,
+    data: bytes,
+    on_page: Callable[[int, int], None] | None = None,
+    limits: ParseSettings | None = None,
+    paper_id: str | None = None,
 ) -> Document:
-    parsed = read_pdf(path.name, data, on_page)
+    """A local PDF, read under the budget of ``limits`` (see :func:`read_pdf`).
+
+    Args:
+        path: Where it was read from (its name is the paper_id unless ``paper_id``).
+        data: Its bytes.
+        on_page: Called with ``(done, total)`` after each page is read.
+        limits: The parse budget and caps (default: the default settings).
+        paper_id: The name to store it under instead of the file name.
+
+    Returns:
+        The paper and its pages.
+    """
+    parsed = read_pdf(path.name, data, on_page, limits)
     sha = hashlib.sha256(data).hexdigest()
     paper = Paper(
         id=file_paper_id(path, data),
-        paper_id=path.name,
+        paper_id=paper_id or path.name,
         source=SourceKind.PDF,
         title=parsed.title or path.stem,
         authors=parsed.authors,
@@ -83,8 +149,17 @@ def load_pdf(
     return Document(paper, parsed.pages)
 
 
-def load_text(path: Path, data: bytes) -> Document:
-    """A .txt/.md file: form feeds separate pages, blank lines paragraphs, '#' headings."""
+def load_text(path: Path, data: bytes, paper_id: str | None = None) -> Document:
+    """A .txt/.md file: form feeds separate pages, blank lines paragraphs, '#' headings.
+
+    Args:
+        path: Where it was read from (its name is the paper_id unless ``paper_id``).
+        data: Its bytes.
+        paper_id: The name to store it under instead of the file name.
+
+    Returns:
+        The paper and its pages.
+    """
     if b"\x00" in data[:8192]:
         raise SynthError(f"{path}: looks binary, not text", "add PDFs as .pdf; text must be UTF-8")
     try:
@@ -101,7 +176,7 @@ def load_text(path: Path, data: bytes) -> Document:
     structured = structure_pages(pages)
     paper = Paper(
         id=file_paper_id(path, data),
-        paper_id=path.name,
+        paper_id=paper_id or path.name,
         source=SourceKind.TEXT,
         title=title,
         path=str(path.resolve()),

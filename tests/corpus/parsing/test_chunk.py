@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from adversarial import BOUND_S, SHAPES, adversarial, seconds
 
 from synth.core.settings import ChunkSettings
 from synth.core.types import Block, BlockKind, PageText, Passage
@@ -240,3 +241,10 @@ def test_table_rows_give_passages_of_whole_cells() -> None:
         assert page.text[p.char_start : p.char_end] == p.text
         assert p.text in p.context and p.context in row
         assert p.context.startswith("Table 2, Ours") and p.context.endswith(".")  # no cut cell
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_sentence_splitting_takes_linear_time_on_1_mb_adversarial_text(shape: str) -> None:
+    """Before, every boundary after an abbreviation searched back to the sentence start and
+    every kept one copied the text before it: quadratic in the number of sentences."""
+    assert seconds(split_sentences, adversarial(shape)) < BOUND_S

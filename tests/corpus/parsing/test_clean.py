@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from adversarial import BOUND_S, SHAPES, adversarial, seconds
 
 from synth.corpus.parsing.clean import (
     hyphenated_words,
@@ -153,3 +154,24 @@ def test_join_lines_with_compounds_found_in_the_document() -> None:
 )
 def test_compound_hyphens_survive_line_breaks(lines: list[str], joined: str) -> None:
     assert join_lines(lines, set()) == joined
+
+
+def _clean_everything(text: str) -> None:
+    lines = [text[i : i + 60] for i in range(0, len(text), 60)]
+    found = hyphenated_words([text, *lines])
+    join_lines([text, text], found)
+    join_lines(lines, found)
+    margin_junk(text)
+    line_key(text)
+    normalise_line(text)
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_cleaning_takes_linear_time_on_1_mb_adversarial_text(shape: str) -> None:
+    """Before, hyphenated_words backtracked on a run of letters: 40,000 "a"s took 20 s."""
+    assert seconds(_clean_everything, adversarial(shape)) < BOUND_S
+
+
+def test_a_hyphen_after_a_run_longer_than_a_word_is_not_mended() -> None:
+    assert join_lines(["x" * 150 + "-", "fer"], set()) == "x" * 150 + "- fer"
+    assert join_lines(["a-", "b-", "c"], set()) == "abc"

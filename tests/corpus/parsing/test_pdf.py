@@ -3,6 +3,8 @@ two-column conference paper), and every unreadable kind."""
 
 from __future__ import annotations
 
+import random
+import time
 from pathlib import Path
 
 import pytest
@@ -19,21 +21,25 @@ from pdfgen import (
     SIDEWAYS,
     TABLE_ROWS,
     VENUE,
+    compression_bomb_pdf,
     conference_pdf,
     encrypted_pdf,
     marker,
+    missing_pages_pdf,
     one_column_pdf,
+    repeated_page_pdf,
     scanned_pdf,
     sideways_pdf,
     two_column_pdf,
+    unknown_encryption_pdf,
 )
 
 from synth.core.errors import SynthError
-from synth.core.settings import ChunkSettings
+from synth.core.settings import ChunkSettings, ParseSettings
 from synth.core.types import BlockKind, Passage
 from synth.corpus.parsing.cells import is_table_section
 from synth.corpus.parsing.chunk import chunk_page
-from synth.corpus.parsing.pdf import PdfText, read_pdf
+from synth.corpus.parsing.pdf import PdfText, inflated_size, read_pdf
 from synth.corpus.parsing.structure import FRONT_MATTER
 
 
@@ -87,9 +93,9 @@ def test_two_columns_read_left_then_right_with_hyphenation_mended(tmp_path: Path
     assert all(part.split()[0] in text for part in LEFT + RIGHT)
 
 
-def _error(name: str, data: bytes) -> SynthError:
+def _error(name: str, data: bytes, limits: ParseSettings | None = None) -> SynthError:
     with pytest.raises(SynthError) as caught:
-        read_pdf(name, data)
+        read_pdf(name, data, limits=limits)
     return caught.value
 
 
@@ -131,7 +137,65 @@ def test_scanned_pdf_without_text_layer(tmp_path: Path) -> None:
 
 def test_garbage_after_header_is_reported_as_unreadable() -> None:
     error = _error("junk.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50 + b"\n%%EOF\n")
-    assert "junk.pdf" in error.message and error.hint
+    assert "junk.pdf: cannot read this PDF, it is damaged" in error.message and error.hint
+
+
+def test_a_page_tree_listing_one_page_100000_times_is_stopped_by_the_page_cap(
+    tmp_path: Path,
+) -> None:
+    """Before, it was read for minutes, then stored with 100,000 pages and no passage."""
+    start = time.monotonic()
+    error = _error("tree.pdf", repeated_page_pdf(tmp_path / "tree.pdf").read_bytes())
+    assert time.monotonic() - start < 10
+    assert "tree.pdf: 100,000 pages is over the limit of 2,000" in error.message
+    assert "SYNTH_PARSE_MAX_PAGES" in (error.hint or "")
+
+
+def test_a_compression_bomb_is_stopped_by_the_inflated_size_cap(tmp_path: Path) -> None:
+    bomb = compression_bomb_pdf(tmp_path / "bomb.pdf", inflated_mb=8).read_bytes()
+    assert len(bomb) < 20_000
+    error = _error("bomb.pdf", bomb, ParseSettings(max_decompressed_mb=1))
+    assert "bomb.pdf: its compressed streams inflate to more than 1 MB" in error.message
+    assert "SYNTH_PARSE_MAX_DECOMPRESSED_MB" in (error.hint or "")
+    assert "hand-written page" in read_pdf("bomb.pdf", bomb).pages[0].text  # under the default
+
+
+def test_inflated_size_counts_zlib_streams_and_stops_past_the_limit(tmp_path: Path) -> None:
+    mb = 1024 * 1024
+    bomb = compression_bomb_pdf(tmp_path / "bomb.pdf", inflated_mb=8).read_bytes()
+    assert 8 * mb < inflated_size(bomb, 100 * mb) < 9 * mb
+    assert mb < inflated_size(bomb, mb) <= 2 * mb  # counting stopped soon after the limit
+    assert inflated_size(b"%PDF-1.7\nstream\nnot zlib\nendstream\n", mb) == 0
+
+
+def test_an_unknown_encryption_is_refused_as_encrypted(tmp_path: Path) -> None:
+    error = _error("v99.pdf", unknown_encryption_pdf(tmp_path / "v99.pdf").read_bytes())
+    assert "v99.pdf: the PDF is encrypted" in error.message and "decrypt" in (error.hint or "")
+
+
+def test_a_page_the_tree_counts_but_lacks_is_damage(tmp_path: Path) -> None:
+    error = _error("gap.pdf", missing_pages_pdf(tmp_path / "gap.pdf").read_bytes())
+    assert "gap.pdf: cannot read this PDF, it is damaged (PdfiumError" in error.message
+
+
+def test_mutated_pdfs_give_pages_or_one_line_errors_and_print_nothing(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Bytes overwritten, cut out or repeated: never a traceback, never a library warning."""
+    data = one_column_pdf(tmp_path / "study.pdf").read_bytes()
+    rng = random.Random(14)
+    for _ in range(12):
+        at, size = rng.randrange(len(data)), rng.randrange(1, 400)
+        mutant = rng.choice([
+            data[:at] + rng.randbytes(size) + data[at + size :],
+            data[:at] + data[at + size :],
+            data[:at] + data[at : at + size] * 50 + data[at:],
+        ])  # fmt: skip
+        try:
+            read_pdf("mutant.pdf", mutant)
+        except SynthError as exc:
+            assert str(exc).startswith("mutant.pdf: ") and "\n" not in str(exc)
+    assert capfd.readouterr().err == ""
 
 
 @pytest.fixture(scope="module")

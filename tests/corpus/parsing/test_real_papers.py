@@ -5,7 +5,6 @@ whole; no table row is a heading and no reference entry is evidence."""
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -26,17 +25,16 @@ PAPERS = {
     "arxiv2020wt5.pdf": "pdfs",
     "papermage.pdf": "pdfs",
 }
-PAGES_PER_SECOND = 2.0  # far below what a developer's machine does: catches a slow path
 
 
-def _measured(path: Path) -> tuple[Quality, float]:
+def _measured(path: Path) -> Quality:
+    """Speed is not asserted here (a shared machine makes it noise): benchmarks/parse_quality.py
+    measures it."""
     data = path.read_bytes()
-    start = time.perf_counter()
     parsed = read_pdf(path.name, data)
-    seconds = time.perf_counter() - start
     passages = [p for page in parsed.pages for p in chunk_page(page, path.name, ChunkSettings())]
     pages = [(page.number, page.text) for page in parsed.pages]
-    return measure(parsed.title, pages, passages, raw_pages(data), KNOWN[path.name]), seconds
+    return measure(parsed.title, pages, passages, raw_pages(data), KNOWN[path.name])
 
 
 @pytest.mark.parametrize("name", sorted(PAPERS))
@@ -44,7 +42,7 @@ def test_real_paper(shared_data: Path, name: str) -> None:
     path = shared_data / PAPERS[name] / name
     if not path.is_file():
         pytest.skip(f"{path} is not in the shared data")
-    quality, seconds = _measured(path)
+    quality = _measured(path)
     assert quality.title_ok, quality.title
     assert quality.abstract and quality.abstract_ok
     assert quality.introduction_ok is not False
@@ -53,4 +51,3 @@ def test_real_paper(shared_data: Path, name: str) -> None:
     assert quality.reference_leaks == 0
     assert quality.numeric_headings == 0, quality.sections
     assert quality.prose_recall > 0.85
-    assert quality.pages / seconds > PAGES_PER_SECOND

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from adversarial import BOUND_S, SHAPES, adversarial, seconds
 
 from synth.corpus.parsing.structure import (
     ABSTRACT,
@@ -14,6 +15,7 @@ from synth.corpus.parsing.structure import (
     TextLine,
     heading,
     is_references,
+    number_token,
     numeric_line,
     sentences_page,
     structure_pages,
@@ -326,3 +328,25 @@ def test_a_long_front_matter_paragraph_on_page_one_is_the_abstract() -> None:
     assert second.blocks[0].section == "1 INTRODUCTION"
     (plain,) = structure_pages([[abstract]])  # plain text keeps its first section
     assert plain.blocks[0].section == FRONT_MATTER
+
+
+def _structure_everything(text: str) -> None:
+    heading(text, in_references=False)
+    heading("# a" + text, in_references=False)
+    heading(text, in_references=True, set_apart=True)
+    number_token(text)
+    structure_pages([[text], text.split(" ")[:50_000]])
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_structure_takes_linear_time_on_1_mb_adversarial_text(shape: str) -> None:
+    """Before, a Markdown heading followed by a long run of spaces, and a long run of
+    digits read as a number token, took quadratic time."""
+    assert seconds(_structure_everything, adversarial(shape)) < BOUND_S
+
+
+@pytest.mark.parametrize(
+    ("line", "name"), [("# C#", "C"), ("# ###", "#"), ("# a # #", "a #"), ("#   ", None)]
+)
+def test_markdown_heading_edges(line: str, name: str | None) -> None:
+    assert heading(line, in_references=False) == name

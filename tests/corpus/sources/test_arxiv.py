@@ -1,12 +1,15 @@
 """The arXiv source, exercised through the real ``arxiv`` client and requests: the
-recorded API responses in the shared mirror, a mirror with PDFs, and scripted network
-faults served by a transport adapter (the HTTP layer is faked, never our logic)."""
+recorded API responses in the shared mirror, a mirror with PDFs, scripted network
+faults served by a transport adapter (the HTTP layer is faked, never our logic), and real
+sockets on 127.0.0.1 for an unreachable, a busy and a silent arXiv."""
 
 from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -156,7 +159,7 @@ def test_server_errors_are_retried_with_backoff(tmp_path: Path) -> None:
     ("fault", "words"),
     [
         (lambda: requests.ReadTimeout("read timed out"), "did not answer within 5 s"),
-        (lambda: requests.ConnectionError("connection refused"), "cannot reach arXiv"),
+        (lambda: requests.ConnectionError("connection reset by peer"), "cannot reach arXiv"),
         (lambda: (503, b"busy"), "HTTP 503"),
     ],
 )
@@ -204,3 +207,100 @@ def test_oversized_pdf_download_is_refused_and_not_cached(tmp_path: Path) -> Non
         source.load(parse_arxiv_id(FAKE_ID), FAKE_ID)
     assert "SYNTH_ARXIV_MAX_PDF_MB" in (caught.value.hint or "")
     assert not (tmp_path / "cache").exists()
+
+
+class LocalArxiv:
+    """An HTTP server on 127.0.0.1 answering each GET with the next scripted status and
+    body; records the paths asked."""
+
+    def __init__(self) -> None:
+        self.script: list[tuple[int, bytes]] = []
+        self.paths: list[str] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                outer.paths.append(self.path)
+                status, body = outer.script.pop(0)
+                self.send_response(status)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                """Quiet."""
+
+        self.httpd = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_port}"
+
+
+@pytest.fixture
+def local_arxiv() -> Iterator[LocalArxiv]:
+    server = LocalArxiv()
+    thread = threading.Thread(target=server.httpd.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    yield server
+    server.httpd.shutdown()
+    server.httpd.server_close()
+
+
+def _live(
+    tmp_path: Path, api: str, retries: int = 4, timeout: float = 5.0
+) -> tuple[ArxivSource, list[float]]:
+    """The source as it runs against the live API (its own session and real transport, no
+    mirror), its client asking ``api`` instead of export.arxiv.org; the back-off sleeps are
+    recorded, not slept."""
+    settings = ArxivSettings(
+        delay_seconds=0, backoff_seconds=1.0, retries=retries, timeout_seconds=timeout
+    )
+    session = build_session(settings)
+    session.trust_env = False  # no proxy from the environment between the test and 127.0.0.1
+    sleeps: list[float] = []
+    source = ArxivSource(settings, tmp_path / "cache", session=session, sleep=sleeps.append)
+    source._client.query_url_format = f"{api}/api/query?{{}}"
+    return source, sleeps
+
+
+@pytest.mark.parametrize("host", ["closed port", "unknown name"])
+def test_an_unreachable_arxiv_is_said_at_the_first_try(
+    tmp_path: Path, closed_port: int, host: str
+) -> None:
+    api, why = {
+        "closed port": (
+            f"http://127.0.0.1:{closed_port}",
+            f"connecting to 127.0.0.1:{closed_port}: connection refused",
+        ),
+        "unknown name": ("http://export.arxiv.invalid", "export.arxiv.invalid does not resolve"),
+    }[host]
+    source, sleeps = _live(tmp_path, api)
+    with pytest.raises(SynthError) as caught:
+        source.load(parse_arxiv_id(FAKE_ID), FAKE_ID)
+    assert caught.value.message == f"{FAKE_ID}: cannot reach arXiv ({why}; not retried)"
+    assert "SYNTH_ARXIV_MIRROR" in (caught.value.hint or "")
+    assert sleeps == []  # before: four back-offs (30 s at the default settings) first
+
+
+def test_an_unreachable_pdf_host_is_said_at_the_first_try(tmp_path: Path, closed_port: int) -> None:
+    source, sleeps = _live(tmp_path, f"http://127.0.0.1:{closed_port}")
+    with pytest.raises(SynthError, match=r"cannot reach arXiv \(connecting to 127\.0\.0\.1"):
+        source.pdf(f"{FAKE_ID}v2", f"http://127.0.0.1:{closed_port}/pdf/{FAKE_ID}v2")
+    assert sleeps == []
+
+
+def test_a_busy_arxiv_is_still_retried_with_backoff(
+    tmp_path: Path, local_arxiv: LocalArxiv
+) -> None:
+    local_arxiv.script = [(503, b"busy"), (502, b"busy"), (200, FEED)]
+    source, sleeps = _live(tmp_path, local_arxiv.url)
+    result = source.metadata(parse_arxiv_id(FAKE_ID))
+    assert result.title == FAKE_TITLE
+    assert sleeps == [1.0, 2.0] and len(local_arxiv.paths) == 3
+    assert local_arxiv.paths[0].startswith(f"/api/query?search_query=&id_list={FAKE_ID}")
+
+
+def test_a_silent_arxiv_is_still_retried_with_backoff(tmp_path: Path, silent_port: int) -> None:
+    source, sleeps = _live(tmp_path, f"http://127.0.0.1:{silent_port}", retries=2, timeout=0.2)
+    with pytest.raises(SynthError) as caught:
+        source.load(parse_arxiv_id(FAKE_ID), FAKE_ID)
+    assert "did not answer within 0.2 s (3 tries)" in caught.value.message
+    assert sleeps == [1.0, 2.0]

@@ -1,12 +1,15 @@
-"""Rate limiting and retries, with a fake clock and a recorded sleep: nothing really waits."""
+"""Rate limiting and retries, with a fake clock and a recorded sleep: nothing really waits;
+and which failures say a host is unreachable, from real requests to local sockets."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+import requests
 
-from synth.corpus.sources.http import RateLimiter, is_transient_status, with_retries
+from synth.corpus.sources.http import RateLimiter, is_transient_status, unreachable, with_retries
 
 
 class FakeTime:
@@ -180,3 +183,39 @@ def test_retryable_sees_each_error() -> None:
 )  # fmt: skip
 def test_is_transient_status(status: int, transient: bool) -> None:
     assert is_transient_status(status) is transient
+
+
+def _failure(url: str, **kwargs: Any) -> requests.RequestException:
+    """What a real GET of ``url`` raises (through no proxy the environment names)."""
+    with requests.Session() as session:
+        session.trust_env = False
+        with pytest.raises(requests.RequestException) as caught:
+            session.get(url, **kwargs)
+    return caught.value
+
+
+def test_a_refused_connection_is_unreachable(closed_port: int) -> None:
+    exc = _failure(f"http://127.0.0.1:{closed_port}/api", timeout=5)
+    assert unreachable(exc) == f"connecting to 127.0.0.1:{closed_port}: connection refused"
+
+
+def test_a_name_that_does_not_resolve_is_unreachable() -> None:
+    exc = _failure("http://export.arxiv.invalid/api", timeout=5)  # .invalid never resolves
+    assert unreachable(exc) == "export.arxiv.invalid does not resolve"
+
+
+def test_a_proxy_that_refuses_makes_the_host_unreachable(closed_port: int) -> None:
+    proxies = {"http": f"http://127.0.0.1:{closed_port}"}
+    exc = _failure("http://export.arxiv.org/api", timeout=5, proxies=proxies)
+    assert isinstance(exc, requests.exceptions.ProxyError)
+    assert unreachable(exc) == f"connecting to 127.0.0.1:{closed_port}: connection refused"
+
+
+def test_time_outs_and_dropped_connections_are_worth_a_retry(
+    silent_port: int, dropping_port: int
+) -> None:
+    timed_out = _failure(f"http://127.0.0.1:{silent_port}/api", timeout=0.2)
+    dropped = _failure(f"http://127.0.0.1:{dropping_port}/api", timeout=5)
+    assert isinstance(timed_out, requests.Timeout) and unreachable(timed_out) is None
+    assert isinstance(dropped, requests.ConnectionError) and unreachable(dropped) is None
+    assert unreachable(requests.HTTPError("503 Server Error")) is None

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
 from pathlib import Path
 
 import pytest
+from adversarial import BOUND_S, SHAPES, adversarial, seconds
 
 from synth.core.errors import SynthError
 from synth.core.settings import ParseSettings
@@ -90,3 +94,32 @@ def test_a_deeply_nested_or_surrogate_line_is_one_error_and_the_rest_are_read() 
     errors = {n: str(d) for n, d in rows if isinstance(d, SynthError)}
     assert "x.jsonl:2: the record is nested too deeply" in errors[2]
     assert "x.jsonl:3: the record holds an unpaired surrogate" in errors[3]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_text_and_jsonl_take_linear_time_on_1_mb_adversarial_text(shape: str) -> None:
+    text = adversarial(shape)
+    lines = "\n".join(text[i : i + 70] for i in range(0, len(text), 70))
+    data = f"# {text}\n\n{text}\n\n{lines}".encode()
+    record = json.dumps({"id": "a", "abstract": text}).encode()
+
+    def read(_: str) -> None:
+        with contextlib.suppress(SynthError):  # spaces only hold no text: refused, quickly
+            load_text(Path("w.txt"), data)
+        list(read_jsonl(Path("w.jsonl"), record))
+
+    assert seconds(read, text) < BOUND_S
+
+
+def test_only_regular_files_are_read(tmp_path: Path) -> None:
+    """A named pipe would block for ever, /dev/zero read until memory runs out."""
+    pipe = tmp_path / "pipe.pdf"
+    os.mkfifo(pipe)
+    for path, words in [
+        (pipe, "not a regular file (a named pipe)"),
+        (Path("/dev/zero"), "not a regular file (a character device)"),
+        (tmp_path, "is a directory"),
+    ]:
+        with pytest.raises(SynthError) as caught:
+            read_bytes(path, ParseSettings())
+        assert f"{path}: {words}" in caught.value.message and caught.value.hint

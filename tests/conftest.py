@@ -297,3 +297,17 @@ def scifact_store() -> Iterator[Store]:
     with Store(settings.db_path) as store:
         list(Ingestor(store, settings).add_paths([FIXTURES / "scifact" / "corpus.jsonl"]))
         yield store
+
+
+def permissions_bind(folder: Path) -> bool:
+    """Whether this user is refused a write into a folder without write permission."""
+    probe = folder / "probe"
+    probe.mkdir()
+    probe.chmod(0o555)
+    try:
+        (probe / "file").touch()
+    except PermissionError:
+        return True
+    finally:
+        probe.chmod(0o755)
+    return False

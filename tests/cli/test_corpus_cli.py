@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import FAKE_ID, FIXTURES
+from conftest import FAKE_ID, FIXTURES, permissions_bind
 from pdfgen import marker, one_column_pdf
 from schemas import SCHEMAS
 from typer.testing import CliRunner
@@ -189,24 +189,10 @@ def test_info_does_not_create_a_missing_home(synth_home: Path) -> None:
     assert not synth_home.exists()
 
 
-def _permissions_bind(folder: Path) -> bool:
-    """Whether this user is refused a write into a folder without write permission."""
-    probe = folder / "probe"
-    probe.mkdir()
-    probe.chmod(0o555)
-    try:
-        (probe / "file").touch()
-    except PermissionError:
-        return True
-    finally:
-        probe.chmod(0o755)
-    return False
-
-
 def test_a_read_only_home_serves_reading_commands_and_says_read_only_to_writes(
     synth_home: Path, tmp_path: Path
 ) -> None:
-    if not _permissions_bind(tmp_path):
+    if not permissions_bind(tmp_path):
         pytest.skip("file permissions do not bind this user (root): run as another user")
     notes = []
     for name in ("a", "b"):

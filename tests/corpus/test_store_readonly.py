@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import permissions_bind
 
 from synth.core.errors import NotFound, StoreFailure
 from synth.core.types import Paper, Passage, SourceKind
@@ -70,24 +71,10 @@ def test_the_read_only_failure_never_says_to_move_the_database_aside(tmp_path: P
     assert "aside" not in str(failure) and "creates a new one" not in str(failure)
 
 
-def _permissions_bind(folder: Path) -> bool:
-    """Whether this user is refused a write into a folder without write permission."""
-    probe = folder / "probe"
-    probe.mkdir()
-    probe.chmod(0o555)
-    try:
-        (probe / "file").touch()
-    except PermissionError:
-        return True
-    finally:
-        probe.chmod(0o755)
-    return False
-
-
 @pytest.fixture
 def locked(tmp_path: Path) -> Iterator[Path]:
     """A database with no write permission on it or on its folder (given back afterwards)."""
-    if not _permissions_bind(tmp_path):
+    if not permissions_bind(tmp_path):
         pytest.skip("file permissions do not bind this user (root): see the module docstring")
     home = tmp_path / "home"
     _stored(home / "synth.db")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import stat
 from collections.abc import Callable, Iterator
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from synth.core.errors import SynthError
+from synth.core.files import decode_text, require_unicode
 from synth.core.settings import ParseSettings
 from synth.core.types import Paper, SourceKind, content_id
 from synth.corpus.parsing.chunk import split_sentences
@@ -160,15 +162,12 @@ def load_text(path: Path, data: bytes, paper_id: str | None = None) -> Document:
     Returns:
         The paper and its pages.
     """
-    if b"\x00" in data[:8192]:
+    decoded = decode_text(data)
+    if decoded is None:
         raise SynthError(f"{path}: looks binary, not text", "add PDFs as .pdf; text must be UTF-8")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise SynthError(
-            f"{path}: not UTF-8 text (byte {exc.start})",
-            "convert it: iconv -t UTF-8 in.txt > out.txt",
-        ) from exc
+    if decoded.legacy:
+        logging.getLogger(__name__).warning(decoded.note(path))
+    text = decoded.text
     pages = [[normalise_line(line) for line in page.splitlines()] for page in text.split("\f")]
     if not any(line for page in pages for line in page):
         raise SynthError(f"{path}: the file holds no text", "check that it is the right file")
@@ -221,18 +220,6 @@ def _record_document(record: dict[str, Any], path: Path) -> Document:
     return Document(paper, [page])
 
 
-def _encodable(record: dict[str, Any]) -> None:
-    """Refuse a record whose text cannot be stored as UTF-8: JSON may escape a lone
-    surrogate (``"\\ud800"``), which no UTF-8 text holds."""
-    try:
-        json.dumps(record, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise SynthError(
-            "the record holds an unpaired surrogate escape (\\ud800-\\udfff)",
-            "fix or remove that line: it is not valid Unicode text",
-        ) from exc
-
-
 def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthError]]:
     """Each line of a JSONL corpus as a document, or as the error that line has.
     Understands SciFact's corpus format (doc_id, title, abstract as a list of sentences)
@@ -249,7 +236,7 @@ def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthE
             record = json.loads(line)
             if not isinstance(record, dict):
                 raise SynthError("the line is not a JSON object", "write one object per line")
-            _encodable(record)
+            require_unicode(record)
             document = _record_document(record, path)
         except json.JSONDecodeError as exc:
             yield (

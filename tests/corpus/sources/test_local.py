@@ -37,7 +37,6 @@ def test_markdown_pages_sections_and_paragraphs(tmp_path: Path) -> None:
     ("data", "words"),
     [
         (b"\x00\x01\x02binary", "looks binary"),
-        (b"caf\xe9", "not UTF-8"),
         (b"\n \n", "holds no text"),
     ],
 )
@@ -45,6 +44,14 @@ def test_unreadable_text_files(tmp_path: Path, data: bytes, words: str) -> None:
     with pytest.raises(SynthError) as caught:
         load_text(tmp_path / "bad.txt", data)
     assert "bad.txt" in caught.value.message and words in caught.value.message and caught.value.hint
+
+
+def test_a_latin_1_text_file_is_read_with_a_note(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    doc = load_text(tmp_path / "notes.txt", "Caf\u00e9 results held up.".encode("latin-1"))
+    assert doc.pages[0].text == "Café results held up."
+    assert "notes.txt is not UTF-8: read as Windows-1252" in caplog.text
 
 
 def test_scifact_format_and_plain_records() -> None:
@@ -93,7 +100,7 @@ def test_a_deeply_nested_or_surrogate_line_is_one_error_and_the_rest_are_read() 
     assert [n for n, d in rows if isinstance(d, Document)] == [1, 4]
     errors = {n: str(d) for n, d in rows if isinstance(d, SynthError)}
     assert "x.jsonl:2: the record is nested too deeply" in errors[2]
-    assert "x.jsonl:3: the record holds an unpaired surrogate" in errors[3]
+    assert "x.jsonl:3: the line holds an unpaired surrogate" in errors[3]
 
 
 @pytest.mark.parametrize("shape", SHAPES)

@@ -28,7 +28,7 @@ endif
 DATA = $(SYNTH_DATA_DIR)
 
 .PHONY: setup demo example-reports model ship-model eval bench reproduce bench-transfer browser \
-  test test-fast lint typecheck unit clean
+  test test-fast lint typecheck unit clean fuzz
 
 setup: $(VENV)/.installed
 
@@ -132,3 +132,9 @@ test-fast: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache out
+
+# The long fuzz run (about 21 minutes on 2 cores): mutated PDFs through `synth add`, texts,
+# reports, JSONL corpora and claims through the library; figures in out/fuzz/summary.md.
+FUZZ_ARGS ?= --pdfs 3000 --texts 500 --reports 500 --jsonl 500 --claims 500 --seed 14
+fuzz: setup
+	OMP_NUM_THREADS=1 $(BIN)/python benchmarks/fuzz.py $(FUZZ_ARGS) --out out/fuzz

@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 
 MEGABYTE = 1_000_000
-BOUND_S = 5.0  # generous (2 shared cores): a linear pass over 1 MB takes under a second,
-# a quadratic one minutes to hours
+BOUND_S = 20.0  # generous: a linear pass over 1 MB takes a second or two even on 2 busy
+# cores (seen: 4.2 s for text and JSONL together at load 5), a quadratic one minutes to hours
 
 # (name, unit repeated, tail that spoils a match at the end)
 _SHAPES: tuple[tuple[str, str, str], ...] = (

@@ -17,7 +17,7 @@ from typing import Any
 
 from synth.check.checker import Checker
 from synth.core.errors import BadInput, SynthError
-from synth.core.files import decode_text, require_unicode
+from synth.core.files import decode_text, json_lines, require_unicode
 from synth.core.serialize import verdict_json
 
 log = logging.getLogger("synth")
@@ -33,7 +33,7 @@ def _read_lines(source: Path) -> list[str]:
         raise BadInput(f"{source} is a binary file, not JSONL", "give a JSONL file of claims")
     if decoded.legacy:
         log.warning(decoded.note(source))
-    return decoded.text.splitlines()
+    return json_lines(decoded.text)
 
 
 def check_jsonl(
@@ -72,7 +72,7 @@ def check_jsonl(
                 if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
                     raise BadInput('"papers" is not a list of ids', 'write "papers": ["ID"]')
                 row = verdict_json(checker.check(record["claim"], refs), id=key)
-            except (SynthError, json.JSONDecodeError) as exc:
+            except (SynthError, ValueError) as exc:  # ValueError: json's own (and its limits)
                 failed += 1
                 row = {"id": key, "line": number, "error": str(exc)}
             except RecursionError:

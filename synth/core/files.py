@@ -112,3 +112,16 @@ def require_unicode(record: Any) -> None:
             "the line holds an unpaired surrogate escape (\\ud800-\\udfff)",
             "fix or remove that line: it is not valid Unicode text",
         ) from exc
+
+
+def json_lines(text: str) -> list[str]:
+    """The lines of a JSONL text, split at line breaks only (``\\n``, ``\\r\\n``, ``\\r``): a
+    JSON string may hold U+2028 or U+0085 raw, which :meth:`str.splitlines` would also cut.
+
+    Args:
+        text: The file's text.
+
+    Returns:
+        Its lines, without their line breaks.
+    """
+    return re.split(r"\r\n|\r|\n", text)

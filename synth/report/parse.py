@@ -164,6 +164,11 @@ def _is_table_row(line: str) -> bool:
     return "\t" in line or line.lstrip().startswith("|")
 
 
+def _cell(cells: list[str], column: int | None) -> str | None:
+    """A table row's cell in ``column``, or None (no such column; a short row lacks it)."""
+    return cells[column] if column is not None and column < len(cells) else None
+
+
 def _listed_claims(body: list[tuple[int, str]]) -> list[DraftClaim]:
     """Claims of a table (tab-separated or Markdown, with a header row) or a list."""
     rows = [(n, line) for n, line in body if line.strip()]
@@ -177,8 +182,10 @@ def _listed_claims(body: list[tuple[int, str]]) -> list[DraftClaim]:
         return [
             DraftClaim(
                 text=cells[claim_col],
-                report_mark=_mark(cells[mark_col]) if mark_col is not None else None,
-                report_confidence=_confidence(cells[conf_col]) if conf_col is not None else None,
+                report_mark=_mark(mark) if (mark := _cell(cells, mark_col)) is not None else None,
+                report_confidence=(
+                    _confidence(conf) if (conf := _cell(cells, conf_col)) is not None else None
+                ),
                 cites=_cites(cells[claim_col]),
                 line=n,
             )

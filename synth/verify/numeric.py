@@ -317,6 +317,9 @@ _GENERIC = frozenset(
 )
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
 SAME_SUBJECT = 0.6  # least share of the claim's subject words a sentence must hold
+# Evidence read per text: passages are a few sentences (a paragraph of context at most), and
+# comparing every claim number with every evidence number must stay cheap on a run of digits.
+MAX_EVIDENCE_CHARS = 5_000
 
 
 def _stem(word: str) -> str:
@@ -423,7 +426,8 @@ def check_numbers(claim: str, evidence: Sequence[str]) -> NumericCheck:
     every claim quantity is matched; CONTRADICTED when one is contradicted; MISSING
     otherwise. A claim with no subject words ("gains 5 points") compares with every
     evidence quantity."""
-    texts = (evidence,) if isinstance(evidence, str) else evidence
+    given = (evidence,) if isinstance(evidence, str) else evidence
+    texts = [text[:MAX_EVIDENCE_CHARS] for text in given]
     stated = extract_quantities(claim)
     if not stated:
         return NumericCheck(status=NumericStatus.NO_NUMBERS)

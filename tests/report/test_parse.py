@@ -180,3 +180,13 @@ def test_a_report_in_another_encoding_is_read_not_called_binary(
     decoded = read_report(path, max_mb=5)
     assert (decoded.text, decoded.encoding) == (text, encoding)
     assert decoded.legacy is (encoding in ("Windows-1252", "Latin-1"))
+
+
+def test_a_table_row_shorter_than_its_header_keeps_what_it_has() -> None:
+    text = (
+        "## Extracted Claims\n\nClaim\tVerified\tConfidence\nA claim about gains in accuracy\t✓\n"
+    )
+    (claim,) = parse_report(text, 200).claims
+    assert (claim.text, claim.report_mark, claim.report_confidence) == (
+        "A claim about gains in accuracy", True, None,
+    )  # fmt: skip

@@ -10,6 +10,7 @@ file. A PDF that pdfplumber cannot read gives no pages."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import re
@@ -295,7 +296,7 @@ def read_layouts(
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception:  # pdfminer raises many kinds on broken files
         return layouts
-    with pdf:
+    try:
         try:
             count = len(pdf.pages)
         except Exception:
@@ -309,4 +310,8 @@ def read_layouts(
                 continue
             if layout is not None:
                 layouts.append(layout)
+    finally:
+        # pdfplumber's close walks the pages again and re-raises what was skipped above
+        with contextlib.suppress(Exception):
+            pdf.close()
     return layouts

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from synth.core.errors import SynthError
-from synth.core.files import decode_text, require_unicode
+from synth.core.files import decode_text, json_lines, require_unicode
 from synth.core.settings import ParseSettings
 from synth.core.types import Paper, SourceKind, content_id
 from synth.corpus.parsing.chunk import split_sentences
@@ -229,7 +229,7 @@ def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthE
     except UnicodeDecodeError as exc:
         raise SynthError(f"{path}: not UTF-8 text", "a JSONL corpus must be UTF-8") from exc
     seen: dict[str, int] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(json_lines(text), start=1):
         if not line.strip():
             continue
         try:
@@ -246,6 +246,10 @@ def read_jsonl(path: Path, data: bytes) -> Iterator[tuple[int, Document | SynthE
             continue
         except RecursionError:
             yield number, SynthError(f"{path}:{number}: the record is nested too deeply to read",
+                                     "fix or remove that line")  # fmt: skip
+            continue
+        except ValueError as exc:  # json's own limits, e.g. a number of more than 4,300 digits
+            yield number, SynthError(f"{path}:{number}: cannot read the line ({exc})",
                                      "fix or remove that line")  # fmt: skip
             continue
         except SynthError as exc:

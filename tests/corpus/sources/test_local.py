@@ -103,6 +103,20 @@ def test_a_deeply_nested_or_surrogate_line_is_one_error_and_the_rest_are_read() 
     assert "x.jsonl:3: the line holds an unpaired surrogate" in errors[3]
 
 
+def test_json_s_own_limits_and_line_separators_inside_strings() -> None:
+    # a number past Python's 4,300-digit limit is one error, not the end of the file; a raw
+    # U+2028 or U+0085 inside a string is valid JSON and does not cut its line in two
+    lines = [
+        '{"id": "a", "title": "T", "abstract": "Fine text here.", "n": ' + "9" * 5000 + "}",
+        '{"id": "b", "title": "T", "abstract": "Two\u2028lines\u0085in one."}',
+        '{"id": "c", "title": "T", "abstract": "Fine text here."}',
+    ]
+    rows = list(read_jsonl(Path("x.jsonl"), "\n".join(lines).encode()))
+    assert [n for n, d in rows if isinstance(d, Document)] == [2, 3]
+    (error,) = [str(d) for n, d in rows if isinstance(d, SynthError)]
+    assert error.startswith("x.jsonl:1: cannot read the line (")
+
+
 @pytest.mark.parametrize("shape", SHAPES)
 def test_text_and_jsonl_take_linear_time_on_1_mb_adversarial_text(shape: str) -> None:
     text = adversarial(shape)

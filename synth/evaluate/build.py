@@ -24,9 +24,9 @@ from synth.core.settings import Settings
 from synth.corpus.sources.scifact import read_claims
 from synth.evaluate.calibrate import (
     Rows,
-    fit_relevance_gate,
+    fit_confidence,
     fit_verdict_head,
-    numeric_refutation_precision,
+    fitted_gates,
     pair_rows,
     scifact_rows,
 )
@@ -95,14 +95,16 @@ def fitted_head(
 
 
 def head_metadata(rows: Rows, features: Sequence[str] = HEAD_FEATURES) -> dict[str, Any]:
-    """The verdict head and its gates fitted on calibration rows, as metadata."""
-    head = fit_verdict_head(rows, features)
-    min_relevance, off_topic = fit_relevance_gate(rows)
+    """The verdict head, its gates and its confidence map fitted on calibration rows, as
+    metadata (the map only for rows the checker made: it needs their scores)."""
+    head, gates = fit_verdict_head(rows, features), fitted_gates(rows)
+    mapping = {"confidence": fit_confidence(rows, features).as_json()} if rows.scores else {}
     return {
         **head.as_json(),
-        "numeric_floor": numeric_refutation_precision(rows),
-        "min_relevance": min_relevance,
-        "off_topic": off_topic,
+        "numeric_floor": gates.numeric_floor,
+        "min_relevance": gates.min_relevance,
+        "off_topic": gates.off_topic,
+        **mapping,
         "rows": len(rows.labels),
         "fitted_on": sorted(set(rows.sources)),
     }

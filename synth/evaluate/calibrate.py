@@ -8,12 +8,16 @@ its cited papers (``synth check --paper``) and against the corpus. For the corpu
 the candidates are the three papers BM25 ranks first, searched like named papers: so only
 their passages are embedded, and a build does not embed whole corpora (which would take
 longer than the training). Then a multinomial logistic regression is fitted on the rows,
-each label weighted equally."""
+each label weighted equally, and the gates beside it. Last, the confidence map: every
+claim check is judged again as the checker judges it, by a head and gates fitted on the
+other folds, and a Platt map is fitted from those verdicts' probabilities to how often they
+were right (:func:`fit_confidence`)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -25,35 +29,59 @@ from synth.corpus.sources.scifact import SciFactClaim
 from synth.corpus.store import Store
 from synth.evaluate.pairs import PAIR_LABELS, evidence_hits
 from synth.retrieval.search import Hit
-from synth.verify.aggregate import ORDER, paper_features
+from synth.verify.aggregate import ORDER, Gates, PaperScores, claim_verdict, decide, paper_features
 from synth.verify.datasets import Pair
-from synth.verify.head import Head, fit_head
+from synth.verify.head import ConfidenceMap, Head, fit_confidence_map, fit_head
 
 OPEN_PAPERS = 3  # papers BM25 hands the corpus setting
+T = TypeVar("T")
 _GOLD = {"SUPPORT": Label.SUPPORTED, "CONTRADICT": Label.REFUTED}
 
 
 @dataclass
 class Rows:
-    """Feature rows with their gold labels (indices into ``ORDER``) and data set names."""
+    """Feature rows with their gold labels (indices into ``ORDER``) and data set names;
+    rows the checker made also keep the scores they came from (``scores``), which claim
+    check they belong to (``checks``, numbered from 0) and that claim's gold label
+    (``claim_labels``), so held-out verdicts can be formed as the checker forms them."""
 
     features: list[dict[str, float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
+    scores: list[PaperScores] = field(default_factory=list)
+    checks: list[int] = field(default_factory=list)
+    claim_labels: list[int] = field(default_factory=list)
 
     def extend(self, other: Rows) -> None:
+        offset = max(self.checks, default=-1) + 1
         self.features += other.features
         self.labels += other.labels
         self.sources += other.sources
+        self.scores += other.scores
+        self.checks += [offset + check for check in other.checks]
+        self.claim_labels += other.claim_labels
+
+    def subset(self, keep: Sequence[int]) -> Rows:
+        """The rows at the indices ``keep``, in that order."""
+
+        def pick(column: list[T]) -> list[T]:
+            return [column[i] for i in keep] if column else []
+
+        return Rows(pick(self.features), pick(self.labels), pick(self.sources),
+                    pick(self.scores), pick(self.checks), pick(self.claim_labels))  # fmt: skip
 
 
 def _add(rows: Rows, checker: Checker, claim: Claim, hits: Sequence[Hit], gold: dict[str, Label],
-         source: str) -> None:  # fmt: skip
+         source: str, claim_label: Label) -> None:  # fmt: skip
     _, scores = checker.assess(claim, hits)
+    check = max(rows.checks, default=-1) + 1
     for paper in scores:
         rows.features.append(paper_features(paper))
         rows.labels.append(ORDER.index(gold.get(paper.paper_id, Label.NOT_ENOUGH_INFO)))
         rows.sources.append(source)
+        rows.scores.append(paper)
+        rows.checks.append(check)
+        rows.claim_labels.append(ORDER.index(claim_label))
 
 
 def bm25_papers(store: Store, claim: str, count: int = OPEN_PAPERS) -> list[str]:
@@ -75,11 +103,12 @@ def scifact_rows(
     for done, item in enumerate(claims, start=1):
         claim = Claim(text=item.claim)
         gold = {doc: _GOLD[label] for doc, label in item.gold.items()}
+        claim_label = _GOLD.get(item.label, Label.NOT_ENOUGH_INFO)
         for refs in ([d for d in item.cited_doc_ids if d in stored],
                      bm25_papers(checker.store, item.claim)):  # fmt: skip
             if refs:
                 hits = checker.retriever.search(item.claim, checker.papers(refs))
-                _add(rows, checker, claim, hits, gold, source)
+                _add(rows, checker, claim, hits, gold, source, claim_label)
         progress.update(f"calibrating on {source}", done, len(claims))
     return rows
 
@@ -94,7 +123,7 @@ def pair_rows(
         label = Label(PAIR_LABELS[pair.label])
         hits = evidence_hits(checker, pair.premise)
         gold = {hits[0].found.passage.paper_id: label} if hits else {}
-        _add(rows, checker, Claim(text=pair.hypothesis), hits, gold, source)
+        _add(rows, checker, Claim(text=pair.hypothesis), hits, gold, source, label)
         progress.update(f"calibrating on {source}", done, len(pairs))
     return rows
 
@@ -140,3 +169,54 @@ def fit_relevance_gate(rows: Rows, recall: float = RELEVANCE_RECALL) -> tuple[fl
         float(np.mean([ORDER[label] is Label.NOT_ENOUGH_INFO for label in below])) if below else 1.0
     )
     return floor, off_topic
+
+
+def fitted_gates(rows: Rows) -> Gates:
+    """The numeric floor and the relevance gate fitted on ``rows`` (confidences unmapped)."""
+    min_relevance, off_topic = fit_relevance_gate(rows)
+    return Gates(numeric_refutation_precision(rows), min_relevance, off_topic)
+
+
+CONFIDENCE_FOLDS = 5
+
+
+def held_out_verdicts(
+    rows: Rows, features: Sequence[str], folds: int = CONFIDENCE_FOLDS
+) -> tuple[list[float], list[bool]]:
+    """Every claim check's verdict as the checker forms it (paper verdicts by
+    :func:`~synth.verify.aggregate.decide`, the claim's by
+    :func:`~synth.verify.aggregate.claim_verdict`), each judged by a head and gates fitted
+    on the other folds (claim checks dealt round-robin into ``folds``).
+
+    Returns:
+        (confidence, right) per claim check, in the order of ``rows.checks``.
+    """
+    if len(rows.scores) != len(rows.labels) or not rows.scores:
+        raise SynthError("held-out verdicts need the rows' scores",
+                         "make the rows with scifact_rows / pair_rows")  # fmt: skip
+    order = list(dict.fromkeys(rows.checks))
+    fold_of = {check: i % folds for i, check in enumerate(order)}
+    found: dict[int, tuple[float, bool]] = {}
+    for fold in range(folds):
+        inside = [i for i, c in enumerate(rows.checks) if fold_of[c] != fold]
+        if not inside:
+            continue
+        train = rows.subset(inside)
+        head, gates = fit_verdict_head(train, features), fitted_gates(train)
+        by_check: dict[int, list[int]] = {}
+        for i, check in enumerate(rows.checks):
+            if fold_of[check] == fold:
+                by_check.setdefault(check, []).append(i)
+        for check, members in by_check.items():
+            # the threshold is the rule's; a head decides here
+            papers = [decide(rows.scores[i], head, 0.0, gates) for i in members]
+            label, confidence, _ = claim_verdict(papers)
+            found[check] = (confidence, ORDER.index(label) == rows.claim_labels[members[0]])
+    return [found[c][0] for c in order], [found[c][1] for c in order]
+
+
+def fit_confidence(rows: Rows, features: Sequence[str]) -> ConfidenceMap:
+    """The map from a verdict's probability to how often such verdicts were right, fitted
+    on the rows' held-out claim verdicts (:func:`held_out_verdicts`)."""
+    confidence, right = held_out_verdicts(rows, features)
+    return fit_confidence_map(confidence, right)

@@ -18,13 +18,13 @@ conflict."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
 from synth.core.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict
-from synth.verify.head import Head, logit
+from synth.verify.head import ConfidenceMap, Head, logit
 from synth.verify.quote import QUOTED
 
 FloatArray = npt.NDArray[np.float64]
@@ -108,11 +108,13 @@ class Gates:
     contradicting the claim's number was gold REFUTED evidence). ``min_relevance``: a paper
     whose best passage is less similar to the claim (embedding cosine) is not about it and
     has NOT_ENOUGH_INFO, as surely as ``off_topic`` (how often such papers were not gold
-    evidence); 0 turns the gate off."""
+    evidence); 0 turns the gate off. ``confidence``: the map from a verdict's probability
+    to how often such verdicts were right on held-out claims (the identity by default)."""
 
     numeric_floor: float = 0.5
     min_relevance: float = 0.0
     off_topic: float = 1.0
+    confidence: ConfidenceMap = field(default_factory=ConfidenceMap)
 
 
 def relevance_gate(probs: FloatArray, relevance: float, gates: Gates) -> FloatArray:
@@ -141,8 +143,10 @@ def decide(
 ) -> PaperVerdict:
     """One paper's verdict: the head's most likely label (or the threshold rule without a
     head), after the numbers' last word, unless the paper is not about the claim. With a
-    head, the confidence is the label's probability, at least a third: a label is never
-    less likely than another. A paper that states the claim word for word supports it."""
+    head, the confidence is the label's probability mapped by ``gates.confidence`` to how
+    often such verdicts were right, at least a third: a label is never less likely than
+    another. A paper that states the claim word for word supports it (at the quote rule's
+    own measured confidence)."""
     if head is None:
         verdict = numeric_gate(rule_verdict(scores, threshold), scores.numeric)
         if scores.quoted and verdict.label is not Label.SUPPORTED:
@@ -152,9 +156,10 @@ def decide(
     probs = numbers_decide(head_probabilities(scores, head), scores.numeric, gates.numeric_floor)
     probs = quoted_gate(relevance_gate(probs, scores.relevance, gates), scores.quoted)
     best = int(np.argmax(probs))
+    confidence = float(probs[best]) if scores.quoted else gates.confidence(float(probs[best]))
     return PaperVerdict(
         paper_id=scores.paper_id, title=scores.title, label=ORDER[best],
-        confidence=float(probs[best]),
+        confidence=confidence,
         probabilities=tuple(float(p) for p in probs),
     )  # fmt: skip
 

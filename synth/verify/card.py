@@ -53,6 +53,7 @@ def render_card(meta: dict[str, Any]) -> str:
         f"- built with: `{meta.get('command', 'synth models build --data DIR')}` in "
         f"{float(meta.get('train_seconds', 0)) / 60:.0f} min on {meta.get('threads', '?')} "
         "CPU threads",
+        f"- recipe: {_recipe(meta)}",
         "",
         "## Training data",
         "",
@@ -91,7 +92,7 @@ def render_card(meta: dict[str, Any]) -> str:
             f"passage has an embedding cosine below {float(head.get('min_relevance', 0)):.3f} "
             "with the claim is not about it (NOT_ENOUGH_INFO at "
             f"{float(head.get('off_topic', 1)):.2f}); a numeric refutation is at least "
-            f"{float(head.get('numeric_floor', 0.5)):.2f} sure.",
+            f"{float(head.get('numeric_floor', 0.5)):.2f} sure.{_mapping(head)}",
             "",
             "Verdict-level figures on the held-out test claims, and every variant tried, are in "
             'the README\'s "Where we stand" and `reports/verifier/experiments.md`.',
@@ -100,3 +101,25 @@ def render_card(meta: dict[str, Any]) -> str:
     files = sorted(meta.get("files", {}).items())
     lines += [f"| `{name}` | `{digest}` |" for name, digest in files]
     return "\n".join(lines) + "\n"
+
+
+def _recipe(meta: dict[str, Any]) -> str:
+    recipe = meta.get("recipe") or {}
+    stages = ", ".join(
+        f"{stage.get('name')} (AdamW {float(stage.get('learning_rate', 0)):g}, "
+        f"{stage.get('epochs', 1)} pass{'es' if stage.get('epochs', 1) != 1 else ''})"
+        for stage in recipe.get("stages", ())
+    )
+    return f"`{recipe.get('name', '?')}`: {stages or 'no stages recorded'}"
+
+
+def _mapping(head: dict[str, Any]) -> str:
+    mapping = head.get("confidence")
+    if not mapping:
+        return ""
+    return (
+        " A verdict's confidence is its probability mapped to how often such verdicts were "
+        "right on the calibration claims (judged by heads fitted on the other folds): "
+        f"sigmoid({float(mapping['slope']):.3f} logit(p) {float(mapping['intercept']):+.3f}), "
+        "at least a third."
+    )

@@ -77,6 +77,11 @@ class Head:
         return cls(features, weights)
 
 
+def _sigmoid(z: FloatArray) -> FloatArray:
+    out: FloatArray = 0.5 * (1.0 + np.tanh(0.5 * z))  # no overflow for any z
+    return out
+
+
 def _with_bias(x: FloatArray) -> FloatArray:
     return np.hstack([x, np.ones((len(x), 1))])
 
@@ -123,3 +128,73 @@ def fit_head(
         if np.abs(step).max() < 1e-8:
             break
     return Head(tuple(features), tuple(tuple(float(v) for v in row) for row in w))
+
+
+@dataclass(frozen=True)
+class ConfidenceMap:
+    """Platt scaling of a verdict's confidence: P(right) = sigmoid(slope * logit(c) +
+    intercept), fitted on how often held-out verdicts of each confidence were right. The
+    identity (slope 1, intercept 0) leaves confidences as they are. A label is the most
+    likely of three, so no mapped confidence falls below a third: a lower figure would say
+    another label is likelier, which the head did not find."""
+
+    slope: float = 1.0
+    intercept: float = 0.0
+
+    def __call__(self, confidence: float) -> float:
+        z = self.slope * float(logit(confidence)) + self.intercept
+        return max(1.0 / 3.0, float(_sigmoid(np.asarray(z))))
+
+    def as_json(self) -> dict[str, float]:
+        return {"slope": self.slope, "intercept": self.intercept}
+
+    @classmethod
+    def from_json(cls, data: object) -> ConfidenceMap:
+        """The map a model's metadata holds; the identity when it holds none (a model
+        calibrated before maps were fitted)."""
+        if data is None:
+            return cls()
+        try:
+            if not isinstance(data, dict):
+                raise TypeError("not an object")
+            mapped = cls(float(data["slope"]), float(data["intercept"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SynthError(
+                "the model's confidence map is malformed", "fit it again: synth models calibrate"
+            ) from exc
+        if not (np.isfinite(mapped.slope) and np.isfinite(mapped.intercept)):
+            raise SynthError(
+                "the model's confidence map is not finite", "fit it again: synth models calibrate"
+            )
+        return mapped
+
+
+def fit_confidence_map(confidence: Sequence[float], right: Sequence[bool],
+                       iterations: int = 50) -> ConfidenceMap:  # fmt: skip
+    """Fit :class:`ConfidenceMap` by Newton's method (a tiny ridge keeps it finite when
+    the verdicts are all right or all wrong).
+
+    Args:
+        confidence: Held-out verdicts' confidences, each in (0, 1].
+        right: Whether each was right.
+
+    Returns:
+        The map; the identity when there are no verdicts.
+    """
+    x = logit(np.asarray(confidence, dtype=np.float64))
+    y = np.asarray(right, dtype=np.float64)
+    if x.shape != y.shape:
+        raise SynthError(f"{x.size} confidences for {y.size} outcomes", "give one outcome each")
+    if not len(x):
+        return ConfidenceMap()
+    xb = np.column_stack([x, np.ones(len(x))])
+    w = np.array([1.0, 0.0])
+    for _ in range(iterations):
+        p = _sigmoid(xb @ w)
+        grad = xb.T @ (p - y) + 1e-3 * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + 1e-3 * np.eye(2)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return ConfidenceMap(float(w[0]), float(w[1]))

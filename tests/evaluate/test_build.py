@@ -12,6 +12,7 @@ from synth.core.errors import SynthError
 from synth.core.settings import Settings
 from synth.evaluate.build import HEAD_FEATURES, build_default, refit_head
 from synth.verify.card import CARD
+from synth.verify.head import ConfidenceMap
 from synth.verify.nli import METADATA, HFNLIScorer
 from synth.verify.recipe import Recipe, Stage
 from synth.verify.train import BuildOptions
@@ -46,6 +47,7 @@ def test_the_default_build_fits_a_verdict_head_the_checker_loads(
     assert loaded is not None and list(loaded.features) == list(HEAD_FEATURES)
     assert gates.numeric_floor == head["numeric_floor"]
     assert (gates.min_relevance, gates.off_topic) == (head["min_relevance"], head["off_topic"])
+    assert gates.confidence == ConfidenceMap(**head["confidence"])  # fitted, and loaded
 
 
 def test_the_default_build_needs_the_data_folder(tiny_model: Path) -> None:

@@ -22,8 +22,10 @@ from synth.corpus.store import Store
 from synth.evaluate.calibrate import (
     Rows,
     bm25_papers,
+    fit_confidence,
     fit_relevance_gate,
     fit_verdict_head,
+    held_out_verdicts,
     numeric_refutation_precision,
     pair_rows,
     scifact_rows,
@@ -66,6 +68,23 @@ def test_rows_extend_appends_in_order() -> None:
         ["scifact", "healthver", "healthver"],
     )
     assert other.labels == [N, R]  # the rows added are left as they were
+
+
+def test_rows_of_two_sets_keep_their_claim_checks_apart(store: Store) -> None:
+    claims = read_claims(FIXTURES / "scifact" / "claims.jsonl")[:2]
+    rows = scifact_rows(checker(store), claims, "scifact")
+    # claim 1 (SUPPORT): its cited paper, then BM25's three; claim 2 (CONTRADICT): two and two
+    assert rows.checks == [0, 1, 1, 1, 2, 3, 3]
+    assert rows.claim_labels == [S, S, S, S, R, R, R]
+    assert [s.paper_id for s in rows.scores] == ["201", "201", "206", "203", "202", "202", "203"]
+    both = Rows()
+    both.extend(rows)
+    both.extend(rows)
+    assert both.checks == [0, 1, 1, 1, 2, 3, 3, 4, 5, 5, 5, 6, 7, 7]
+    picked = both.subset([8, 0])
+    assert (picked.checks, picked.labels, picked.sources) == ([5, 0], [S, S], ["scifact"] * 2)
+    assert picked.scores == [rows.scores[1], rows.scores[0]]
+    assert Rows([{"rank": 0.0}], [S], ["x"]).subset([0]).scores == []  # hand-made rows
 
 
 # --- BM25 candidates ----------------------------------------------------------------------
@@ -137,18 +156,20 @@ def test_scifact_rows_skip_cited_papers_not_in_the_corpus(store: Store) -> None:
     assert rows.sources == ["citint"] * 3
 
 
+PAIRS = [
+    Pair("We asked 40 volunteers. Warm baths shorten sleep onset.",
+         "Warm baths help people fall asleep.", 0),  # Supports
+    Pair("Quiet music had no measurable effect.", "Music speeds up reading.", 1),  # Neutral
+    # four sentences, two passages of one evidence text: still one row
+    Pair("Masks filter droplets. Fit matters. Fabric matters less. Cloth masks leak.",
+         "Cloth masks stop the spread.", 2),  # Refutes
+    Pair("", "An empty evidence text gives no row.", 0),
+]  # fmt: skip
+
+
 def test_pair_rows_one_row_a_pair_labelled_by_the_pair(store: Store) -> None:
-    pairs = [
-        Pair("We asked 40 volunteers. Warm baths shorten sleep onset.",
-             "Warm baths help people fall asleep.", 0),  # Supports
-        Pair("Quiet music had no measurable effect.", "Music speeds up reading.", 1),  # Neutral
-        # four sentences, two passages of one evidence text: still one row
-        Pair("Masks filter droplets. Fit matters. Fabric matters less. Cloth masks leak.",
-             "Cloth masks stop the spread.", 2),  # Refutes
-        Pair("", "An empty evidence text gives no row.", 0),
-    ]  # fmt: skip
     sink = Recorder()
-    rows = pair_rows(checker(store), pairs, "healthver", sink)
+    rows = pair_rows(checker(store), PAIRS, "healthver", sink)
     assert rows.labels == [S, N, R]
     assert rows.sources == ["healthver"] * 3
     entail = [row["entail"] for row in rows.features]
@@ -233,3 +254,31 @@ def test_the_relevance_gate_lets_through_the_gold_evidence_it_must() -> None:
     # below it: 0.1 (S), 0.05 (N), 0.15 (N) -> two of three not gold evidence
     assert off_topic == pytest.approx(2 / 3)
     assert fit_relevance_gate(Rows([{"relevance": 0.0}], [S], ["healthver"])) == (0.0, 1.0)
+
+
+# --- the confidence map -------------------------------------------------------------------
+
+
+def test_held_out_verdicts_one_per_claim_check(store: Store) -> None:
+    claims = read_claims(FIXTURES / "scifact" / "claims.jsonl")
+    rows = scifact_rows(checker(store), claims, "scifact")
+    rows.extend(pair_rows(checker(store), PAIRS * 3, "healthver"))
+    confidence, right = held_out_verdicts(rows, ["entail", "contradict"])
+    assert len(confidence) == len(right) == len(set(rows.checks))
+    assert all(1 / 3 <= c <= 1.0 for c in confidence)
+    fitted = fit_confidence(rows, ["entail", "contradict"])
+    assert math.isfinite(fitted.slope) and math.isfinite(fitted.intercept)
+
+
+def test_held_out_verdicts_judge_each_check_by_a_head_fitted_without_it(store: Store) -> None:
+    # each pair alone in its fold against a head fitted on the others: with two folds of
+    # one supporting and one refuting pair each, a fold's head still tells them apart
+    rows = pair_rows(checker(store), PAIRS[:1] * 2 + PAIRS[2:3] * 2, "healthver")
+    confidence, right = held_out_verdicts(rows, ["entail", "contradict"], folds=2)
+    assert right == [True, True, True, True]
+    assert confidence[0] == pytest.approx(confidence[1])
+
+
+def test_held_out_verdicts_need_scored_rows() -> None:
+    with pytest.raises(SynthError, match="need the rows' scores"):
+        held_out_verdicts(Rows([{"entail": 1.0}], [S], ["x"]), ["entail"])

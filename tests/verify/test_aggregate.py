@@ -24,7 +24,7 @@ from synth.verify.aggregate import (
     relevance_gate,
     rule_verdict,
 )
-from synth.verify.head import Head
+from synth.verify.head import ConfidenceMap, Head
 from synth.verify.quote import QUOTED
 
 S, R, N = Label.SUPPORTED, Label.REFUTED, Label.NOT_ENOUGH_INFO
@@ -345,3 +345,19 @@ def test_best_first_empty_and_does_not_mutate() -> None:
     ordered = best_first(items)
     assert [e.passage.text for e in ordered] == ["Y.", "X."]  # 0.9 > 0.1
     assert [e.passage.text for e in items] == ["X.", "Y."]  # input left as it was
+
+
+def test_the_confidence_map_sets_a_verdicts_confidence_but_not_its_label() -> None:
+    scores = _scores([(0.9, 0.05)])
+    plain = decide(scores, HEAD, 0.5)
+    shrunk = ConfidenceMap(slope=0.5, intercept=0.0)
+    mapped = decide(scores, HEAD, 0.5, Gates(confidence=shrunk))
+    assert mapped.label is plain.label is S
+    assert mapped.confidence == pytest.approx(shrunk(plain.confidence))
+    assert mapped.probabilities == plain.probabilities  # the head's own figures stay
+
+
+def test_a_quote_keeps_the_quote_rules_confidence_under_a_map() -> None:
+    gates = Gates(confidence=ConfidenceMap(slope=0.2, intercept=-1.0))
+    verdict = decide(_scores([(0.34, 0.48)], quoted=True), HEAD, 0.5, gates)
+    assert (verdict.label, verdict.confidence) == (S, pytest.approx(QUOTED))

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from synth.core.errors import SynthError
-from synth.verify.head import CLASSES, Head, fit_head, logit
+from synth.verify.head import CLASSES, ConfidenceMap, Head, fit_confidence_map, fit_head, logit
 
 FEATURES = ("entail", "contradict")
 
@@ -166,3 +166,72 @@ def test_logit() -> None:
     values = logit([[0.5, 0.9], [0.1, 1.0]])
     assert values.shape == (2, 2) and values.dtype == np.float64
     assert np.all(np.isfinite(values))
+
+
+# --- the confidence map (Platt scaling of a verdict's confidence) -------------------------
+
+
+def test_the_identity_map_leaves_confidences_alone() -> None:
+    for c in (0.4, 0.6, 0.9, 0.99):
+        assert ConfidenceMap()(c) == pytest.approx(c, abs=1e-4)
+
+
+def test_a_mapped_confidence_never_falls_below_a_third() -> None:
+    pessimist = ConfidenceMap(slope=1.0, intercept=-5.0)  # sigmoid(logit(0.5) - 5) = 0.0067
+    assert pessimist(0.5) == pytest.approx(1 / 3)
+    assert pessimist(0.999) == pytest.approx(1 / (1 + math.exp(-(math.log(999) - 5))))
+
+
+def test_fitting_recovers_the_map_that_made_the_outcomes() -> None:
+    rng = np.random.default_rng(0)
+    confidence = rng.uniform(0.34, 0.99, size=20_000)
+    truth = ConfidenceMap(slope=0.5, intercept=-0.3)
+    right = rng.uniform(size=confidence.size) < [truth(c) for c in confidence]
+    fitted = fit_confidence_map(confidence.tolist(), right.tolist())
+    assert (fitted.slope, fitted.intercept) == (
+        pytest.approx(0.5, abs=0.05), pytest.approx(-0.3, abs=0.05))  # fmt: skip
+
+
+def test_confidences_that_were_right_as_often_as_they_said_map_to_themselves() -> None:
+    # 60% right at 0.6 and 90% right at 0.9: calibrated already, so near the identity
+    confidence = [0.6] * 100 + [0.9] * 100
+    right = [True] * 60 + [False] * 40 + [True] * 90 + [False] * 10
+    fitted = fit_confidence_map(confidence, right)
+    assert fitted(0.6) == pytest.approx(0.6, abs=0.01)
+    assert fitted(0.9) == pytest.approx(0.9, abs=0.01)
+
+
+def test_all_right_or_all_wrong_still_gives_a_finite_map() -> None:
+    for outcome in (True, False):
+        fitted = fit_confidence_map([0.4, 0.7, 0.9], [outcome] * 3)
+        assert math.isfinite(fitted.slope) and math.isfinite(fitted.intercept)
+
+
+def test_no_verdicts_give_the_identity() -> None:
+    assert fit_confidence_map([], []) == ConfidenceMap()
+
+
+def test_one_outcome_per_confidence() -> None:
+    with pytest.raises(SynthError, match="2 confidences for 1 outcomes"):
+        fit_confidence_map([0.5, 0.6], [True])
+
+
+def test_map_json_round_trip_and_a_missing_map() -> None:
+    fitted = ConfidenceMap(0.7, -0.2)
+    assert ConfidenceMap.from_json(json.loads(json.dumps(fitted.as_json()))) == fitted
+    assert ConfidenceMap.from_json(None) == ConfidenceMap()
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        ([0.7, -0.2], "malformed"),
+        ({"slope": 0.7}, "malformed"),
+        ({"slope": "x", "intercept": 0.0}, "malformed"),
+        ({"slope": float("nan"), "intercept": 0.0}, "not finite"),
+        ({"slope": 1.0, "intercept": float("inf")}, "not finite"),
+    ],
+)
+def test_a_malformed_map_is_refused(data: object, problem: str) -> None:
+    with pytest.raises(SynthError, match=f"confidence map is {problem}"):
+        ConfidenceMap.from_json(data)

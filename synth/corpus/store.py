@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +25,7 @@ from synth.core.errors import NotFound, StoreFailure, SynthError
 from synth.core.types import AddStatus, PageText, Paper, Passage
 
 SCHEMA_VERSION = 2  # 2: embeddings
+BUSY_SECONDS = 30.0  # how long a command waits for another one's write to finish
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY,
@@ -118,6 +120,12 @@ def store_failure(path: Path, exc: sqlite3.Error) -> StoreFailure | None:
         return StoreFailure(f"disk full ({path.parent}: {exc})", "run again after freeing space")
     if "readonly" in text or "read-only" in text:
         return read_only_failure(path, f"synth cannot write to it ({exc})")
+    if "database is locked" in text:
+        return StoreFailure(
+            f"{path}: another process kept the corpus database locked for over "
+            f"{BUSY_SECONDS:.0f} s ({exc})",
+            "run again when the other synth command has finished",
+        )
     return None
 
 
@@ -171,10 +179,28 @@ class _Guarded:
         try:
             return getattr(self._conn, method)(*args)
         except sqlite3.Error as exc:
-            failure = store_failure(self._path, exc)
-            if failure is None:
-                raise
-            raise failure from exc
+            self._fail(exc)
+
+    def _fail(self, exc: sqlite3.Error) -> NoReturn:
+        failure = store_failure(self._path, exc)
+        if failure is None:
+            raise exc
+        raise failure from exc
+
+    def use_wal(self, wait: float = BUSY_SECONDS) -> None:
+        """Write-ahead logging (the file keeps the mode once set). While another process
+        creates the same database, SQLite answers the switch "locked" at once rather than
+        waiting (waiting there could deadlock), so it is tried again for ``wait`` seconds."""
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                if self._conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    self._conn.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.Error as exc:
+                if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                    self._fail(exc)
+                time.sleep(0.05)
 
     def execute(self, sql: str, args: Any = ()) -> sqlite3.Cursor:
         cursor: sqlite3.Cursor = self._run("execute", sql, args)
@@ -218,7 +244,7 @@ class Store:
         conn = self._open_read_only() if self.read_only else self._open()
         self._conn = _Guarded(conn, path)
         if not self.read_only:
-            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.use_wal()
         self._conn.execute("PRAGMA foreign_keys=ON")
         self._conn.execute("PRAGMA synchronous=NORMAL")
         version = self._conn.execute("PRAGMA user_version").fetchone()[0]
@@ -237,7 +263,7 @@ class Store:
         path = self.path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            return sqlite3.connect(path, isolation_level=None, timeout=30)
+            return sqlite3.connect(path, isolation_level=None, timeout=BUSY_SECONDS)
         except (OSError, sqlite3.Error) as exc:
             if path.parent.is_dir() and not os.access(path.parent, os.W_OK):
                 raise read_only_failure(path, "synth cannot create the database there") from exc

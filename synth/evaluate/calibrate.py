@@ -24,7 +24,7 @@ import numpy as np
 from synth.check.checker import Checker
 from synth.core.errors import SynthError
 from synth.core.progress import NoProgress, ProgressSink
-from synth.core.types import Claim, Label
+from synth.core.types import Claim, Label, PaperVerdict
 from synth.corpus.sources.scifact import SciFactClaim
 from synth.corpus.store import Store
 from synth.evaluate.pairs import PAIR_LABELS, evidence_hits
@@ -180,23 +180,33 @@ def fitted_gates(rows: Rows) -> Gates:
 CONFIDENCE_FOLDS = 5
 
 
+@dataclass(frozen=True)
+class HeldOut:
+    """Calibration rows judged by heads fitted without them: a verdict per row
+    (``papers``), and per claim check, in the order of ``Rows.checks``, the claim's label,
+    confidence and whether it was the claim's gold label (``right``)."""
+
+    papers: list[PaperVerdict]
+    labels: list[Label]
+    confidence: list[float]
+    right: list[bool]
+
+
 def held_out_verdicts(
     rows: Rows, features: Sequence[str], folds: int = CONFIDENCE_FOLDS
-) -> tuple[list[float], list[bool]]:
-    """Every claim check's verdict as the checker forms it (paper verdicts by
+) -> HeldOut:
+    """Every claim check judged as the checker judges it (paper verdicts by
     :func:`~synth.verify.aggregate.decide`, the claim's by
-    :func:`~synth.verify.aggregate.claim_verdict`), each judged by a head and gates fitted
-    on the other folds (claim checks dealt round-robin into ``folds``).
-
-    Returns:
-        (confidence, right) per claim check, in the order of ``rows.checks``.
-    """
+    :func:`~synth.verify.aggregate.claim_verdict`), by a head and gates fitted on the
+    other folds (claim checks dealt round-robin into ``folds``): the development figures
+    of a verifier, and what its confidence map is fitted on."""
     if len(rows.scores) != len(rows.labels) or not rows.scores:
         raise SynthError("held-out verdicts need the rows' scores",
                          "make the rows with scifact_rows / pair_rows")  # fmt: skip
     order = list(dict.fromkeys(rows.checks))
     fold_of = {check: i % folds for i, check in enumerate(order)}
-    found: dict[int, tuple[float, bool]] = {}
+    papers: dict[int, PaperVerdict] = {}
+    claims: dict[int, tuple[Label, float, bool]] = {}
     for fold in range(folds):
         inside = [i for i, c in enumerate(rows.checks) if fold_of[c] != fold]
         if not inside:
@@ -208,15 +218,21 @@ def held_out_verdicts(
             if fold_of[check] == fold:
                 by_check.setdefault(check, []).append(i)
         for check, members in by_check.items():
-            # the threshold is the rule's; a head decides here
-            papers = [decide(rows.scores[i], head, 0.0, gates) for i in members]
-            label, confidence, _ = claim_verdict(papers)
-            found[check] = (confidence, ORDER.index(label) == rows.claim_labels[members[0]])
-    return [found[c][0] for c in order], [found[c][1] for c in order]
+            for i in members:  # the threshold is the rule's; a head decides here
+                papers[i] = decide(rows.scores[i], head, 0.0, gates)
+            label, confidence, _ = claim_verdict([papers[i] for i in members])
+            gold = ORDER[rows.claim_labels[members[0]]]
+            claims[check] = (label, confidence, label is gold)
+    return HeldOut(
+        papers=[papers[i] for i in range(len(rows.labels))],
+        labels=[claims[c][0] for c in order],
+        confidence=[claims[c][1] for c in order],
+        right=[claims[c][2] for c in order],
+    )
 
 
 def fit_confidence(rows: Rows, features: Sequence[str]) -> ConfidenceMap:
     """The map from a verdict's probability to how often such verdicts were right, fitted
     on the rows' held-out claim verdicts (:func:`held_out_verdicts`)."""
-    confidence, right = held_out_verdicts(rows, features)
-    return fit_confidence_map(confidence, right)
+    held = held_out_verdicts(rows, features)
+    return fit_confidence_map(held.confidence, held.right)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from synth.core.errors import StoreFailure, SynthError
 from synth.core.types import AddStatus, Paper, Passage, SourceKind
 from synth.corpus.parsing.structure import sentences_page
-from synth.corpus.store import Store, fts_query
+from synth.corpus.store import Store, _Guarded, fts_query
 
 
 def _paper(uid: str, paper_id: str, path: str = "/a.txt", arxiv_id: str | None = None) -> Paper:
@@ -376,3 +377,37 @@ def test_a_missing_paper_suggests_fetch_only_for_an_arxiv_id(
         store.require(ref)
     assert hint in caught.value.hint
     assert ("synth fetch" in caught.value.hint) == (ref == "2005.13013")
+
+
+def test_opening_while_another_process_creates_the_database_waits_for_it(tmp_path: Path) -> None:
+    # another writer holds the new database's write lock (rollback journal, as before any
+    # switch to WAL): SQLite answers the WAL switch "locked" at once, so the store retries
+    path = tmp_path / "db.sqlite"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("CREATE TABLE early (x)")
+    with pytest.raises(sqlite3.OperationalError, match="locked"):  # what a bare switch meets
+        sqlite3.connect(path, timeout=5).execute("PRAGMA journal_mode=WAL")
+    release = threading.Timer(0.5, lambda: other.execute("COMMIT"))
+    release.start()
+    with Store(path) as store:
+        assert store._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.summaries() == []
+    release.join()
+    other.close()
+
+
+def test_a_lock_held_past_the_wait_is_one_line_with_a_remedy(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    other.execute("CREATE TABLE early (x)")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=0.1)
+    with pytest.raises(
+        StoreFailure, match="another process kept the corpus database locked"
+    ) as err:
+        _Guarded(conn, path).use_wal(wait=0.3)  # the WAL switch alone, with a short wait
+    assert "run again" in (err.value.hint or "")
+    conn.close()
+    other.execute("ROLLBACK")
+    other.close()

@@ -14,7 +14,7 @@ from fakes import HashingEmbedder, PhraseScorer, Recorder
 from synth.check.checker import Checker
 from synth.core.errors import SynthError
 from synth.core.settings import Settings
-from synth.core.types import Paper, SourceKind, content_id
+from synth.core.types import Label, Paper, SourceKind, content_id
 from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.parsing.structure import sentences_page
 from synth.corpus.sources.scifact import SciFactClaim, read_claims
@@ -263,9 +263,11 @@ def test_held_out_verdicts_one_per_claim_check(store: Store) -> None:
     claims = read_claims(FIXTURES / "scifact" / "claims.jsonl")
     rows = scifact_rows(checker(store), claims, "scifact")
     rows.extend(pair_rows(checker(store), PAIRS * 3, "healthver"))
-    confidence, right = held_out_verdicts(rows, ["entail", "contradict"])
-    assert len(confidence) == len(right) == len(set(rows.checks))
-    assert all(1 / 3 <= c <= 1.0 for c in confidence)
+    held = held_out_verdicts(rows, ["entail", "contradict"])
+    assert len(held.papers) == len(rows.labels)
+    assert [p.paper_id for p in held.papers] == [s.paper_id for s in rows.scores]
+    assert len(held.labels) == len(held.confidence) == len(held.right) == len(set(rows.checks))
+    assert all(1 / 3 <= c <= 1.0 for c in held.confidence)
     fitted = fit_confidence(rows, ["entail", "contradict"])
     assert math.isfinite(fitted.slope) and math.isfinite(fitted.intercept)
 
@@ -274,9 +276,10 @@ def test_held_out_verdicts_judge_each_check_by_a_head_fitted_without_it(store: S
     # each pair alone in its fold against a head fitted on the others: with two folds of
     # one supporting and one refuting pair each, a fold's head still tells them apart
     rows = pair_rows(checker(store), PAIRS[:1] * 2 + PAIRS[2:3] * 2, "healthver")
-    confidence, right = held_out_verdicts(rows, ["entail", "contradict"], folds=2)
-    assert right == [True, True, True, True]
-    assert confidence[0] == pytest.approx(confidence[1])
+    held = held_out_verdicts(rows, ["entail", "contradict"], folds=2)
+    assert held.labels == [Label.SUPPORTED, Label.SUPPORTED, Label.REFUTED, Label.REFUTED]
+    assert held.right == [True, True, True, True]
+    assert held.confidence[0] == pytest.approx(held.confidence[1])
 
 
 def test_held_out_verdicts_need_scored_rows() -> None:

@@ -1,0 +1,99 @@
+"""Development figures of verifiers, on the calibration claims only (not a test).
+
+    .venv/bin/python benchmarks/verifier_dev.py MODEL [MODEL ...] --data ../shared/data
+
+Each MODEL is a folder holding a verifier (``synth/shipped/synth-nli-minilm``, or one
+``synth models build`` wrote under ``SYNTH_HOME/models``). Its calibration rows are made as
+``synth models build`` makes them (SciFact and Citation-Integrity calibration claims
+against their cited abstracts and BM25's top 3; HealthVer calibration pairs; the corpora
+are embedded once into ``SYNTH_HOME/eval`` and reused), then judged as ``synth check``
+judges them by heads fitted on the other folds
+(:func:`synth.evaluate.calibrate.held_out_verdicts`). Per data set it prints paper-level
+macro-F1 and REFUTED F1, and claim-level accuracy, macro-F1, REFUTED F1, ECE of the raw
+confidence and of the confidence map (itself fitted on the other folds' claims) and AUROC.
+The experiment log's variants E5-E7 (reports/verifier/experiments.md) were compared with
+these figures; the test parts are never read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from synth.core.progress import ProgressLog
+from synth.core.settings import Settings
+from synth.evaluate.build import HEAD_FEATURES, calibration_rows
+from synth.evaluate.calibrate import CONFIDENCE_FOLDS, HeldOut, Rows, held_out_verdicts
+from synth.verify.aggregate import ORDER
+from synth.verify.head import fit_confidence_map
+from synth.verify.metrics import auroc, expected_calibration_error, macro_f1, per_class
+
+CLASSES = [label.value for label in ORDER]
+REFUTED = ORDER[1].value
+
+
+def mapped_confidence(held: HeldOut) -> list[float]:
+    """Each claim's confidence under a map fitted on the other folds' claims."""
+    n = len(held.confidence)
+    out = [0.0] * n
+    for fold in range(CONFIDENCE_FOLDS):
+        outside = [i for i in range(n) if i % CONFIDENCE_FOLDS != fold]
+        mapping = fit_confidence_map([held.confidence[i] for i in outside],
+                                     [held.right[i] for i in outside])  # fmt: skip
+        for i in range(fold, n, CONFIDENCE_FOLDS):
+            out[i] = mapping(held.confidence[i])
+    return out
+
+
+def report(name: str, rows: Rows, held: HeldOut) -> list[str]:
+    """Markdown rows, one per data set and one for all claims."""
+    order = list(dict.fromkeys(rows.checks))
+    first = {check: rows.checks.index(check) for check in order}
+    claim_source = [rows.sources[first[c]] for c in order]
+    claim_gold = [ORDER[rows.claim_labels[first[c]]].value for c in order]
+    mapped = mapped_confidence(held)
+    lines = []
+    for source in [*sorted(set(rows.sources)), "all"]:
+        r = [i for i, s in enumerate(rows.sources) if source in (s, "all")]
+        c = [i for i, s in enumerate(claim_source) if source in (s, "all")]
+        gold = [ORDER[rows.labels[i]].value for i in r]
+        pred = [held.papers[i].label.value for i in r]
+        claim_pred = [held.labels[i].value for i in c]
+        right = [held.right[i] for i in c]
+        claims = per_class([claim_gold[i] for i in c], claim_pred, CLASSES)
+        area = auroc([held.confidence[i] for i in c], right)
+        lines.append(
+            f"| {name} | {source} | {macro_f1(gold, pred, CLASSES):.3f} / "
+            f"{per_class(gold, pred, CLASSES)[REFUTED].f1:.3f} | {len(c)} | "
+            f"{sum(right) / len(c):.3f} | "
+            f"{macro_f1([claim_gold[i] for i in c], claim_pred, CLASSES):.3f} / "
+            f"{claims[REFUTED].f1:.3f} | "
+            f"{expected_calibration_error([held.confidence[i] for i in c], right):.3f} -> "
+            f"{expected_calibration_error([mapped[i] for i in c], right):.3f} | "
+            f"{'-' if area is None else f'{area:.3f}'} |"
+        )
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="+", type=Path, help="verifier folders")
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
+    parser.add_argument("--seed", type=int, default=0, help="the seed of the splits")
+    args = parser.parse_args()
+    settings = Settings()
+    progress = ProgressLog(lambda line: print(line, file=sys.stderr, flush=True))
+    lines = [
+        "| model | set | paper macro-F1 / REFUTED F1 | claims | claim acc | "
+        "claim macro-F1 / REFUTED F1 | ECE raw -> mapped | AUROC |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for model in args.models:
+        rows = calibration_rows(model, args.data, settings, args.seed, progress)
+        lines += report(model.name, rows, held_out_verdicts(rows, HEAD_FEATURES))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

@@ -21,14 +21,22 @@ _OTHER_SOURCES = {
                   "none stated (research data)"),
     "offtopic": ("the claims above against sentences of the other sets (neutral), made by synth",
                  "as the sets it draws from"),
+    "negated": ("the in-domain entailment pairs with the claim reversed (contradiction), "
+                "made by synth", "as the sets it draws from"),
 }  # fmt: skip
 
 
 def source_terms(source: str) -> tuple[str, str]:
-    """(what the source is, the terms it was published under)."""
+    """(what the source is, the terms it was published under), for every source a recipe
+    may name (:mod:`synth.verify.recipe`); an unknown one is named as it is."""
     if source in _OTHER_SOURCES:
         return _OTHER_SOURCES[source]
-    entry = DATASETS[source]
+    if source.endswith("-context") and source.removesuffix("-context") in _OTHER_SOURCES:
+        what, terms = _OTHER_SOURCES[source.removesuffix("-context")]
+        return f"{what}, claims against whole paragraphs", terms
+    entry = DATASETS.get(source)
+    if entry is None:
+        return f"`{source}`", "unknown"
     return f"{entry.citation}: `{entry.path}`", entry.licence
 
 

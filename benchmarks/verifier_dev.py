@@ -11,20 +11,29 @@ judges them by heads fitted on the other folds
 (:func:`synth.evaluate.calibrate.held_out_verdicts`). Per data set it prints paper-level
 macro-F1 and REFUTED F1, and claim-level accuracy, macro-F1, REFUTED F1, ECE of the raw
 confidence and of the confidence map (itself fitted on the other folds' claims) and AUROC.
-The experiment log's variants E5-E7 (reports/verifier/experiments.md) were compared with
-these figures; the test parts are never read.
+The experiment log's variants E5-E9 (reports/verifier/experiments.md) were compared with
+these figures; the test parts are never read. ``--rows DIR`` keeps each model's rows in
+``DIR/NAME-seedN.pickle`` (made by this script, read back only from there) so that heads and
+features can be compared again without scoring anything.
 """
 
 from __future__ import annotations
 
 import argparse
+import pickle
 import sys
 from pathlib import Path
 
 from synth.core.progress import ProgressLog
 from synth.core.settings import Settings
 from synth.evaluate.build import HEAD_FEATURES, calibration_rows
-from synth.evaluate.calibrate import CONFIDENCE_FOLDS, HeldOut, Rows, held_out_verdicts
+from synth.evaluate.calibrate import (
+    CONFIDENCE_FOLDS,
+    HeldOut,
+    Rows,
+    dealt,
+    held_out_verdicts,
+)
 from synth.verify.aggregate import ORDER
 from synth.verify.head import fit_confidence_map
 from synth.verify.metrics import auroc, expected_calibration_error, macro_f1, per_class
@@ -35,13 +44,13 @@ REFUTED = ORDER[1].value
 
 def mapped_confidence(held: HeldOut) -> list[float]:
     """Each claim's confidence under a map fitted on the other folds' claims."""
-    n = len(held.confidence)
-    out = [0.0] * n
+    fold_of = dealt(range(len(held.confidence)), CONFIDENCE_FOLDS)
+    out = [0.0] * len(fold_of)
     for fold in range(CONFIDENCE_FOLDS):
-        outside = [i for i in range(n) if i % CONFIDENCE_FOLDS != fold]
+        outside = [i for i, f in fold_of.items() if f != fold]
         mapping = fit_confidence_map([held.confidence[i] for i in outside],
                                      [held.right[i] for i in outside])  # fmt: skip
-        for i in range(fold, n, CONFIDENCE_FOLDS):
+        for i in (i for i, f in fold_of.items() if f == fold):
             out[i] = mapping(held.confidence[i])
     return out
 
@@ -76,11 +85,27 @@ def report(name: str, rows: Rows, held: HeldOut) -> list[str]:
     return lines
 
 
+def model_rows(model: Path, args: argparse.Namespace, settings: Settings,
+               progress: ProgressLog) -> Rows:  # fmt: skip
+    """The model's calibration rows, from ``--rows`` when an earlier run kept them there."""
+    kept = args.rows / f"{model.name}-seed{args.seed}.pickle" if args.rows else None
+    if kept is not None and kept.is_file():
+        with kept.open("rb") as f:
+            rows: Rows = pickle.load(f)  # a file this script wrote
+        return rows
+    rows = calibration_rows(model, args.data, settings, args.seed, progress)
+    if kept is not None:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_bytes(pickle.dumps(rows))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("models", nargs="+", type=Path, help="verifier folders")
     parser.add_argument("--data", type=Path, required=True, help="the shared data folder")
     parser.add_argument("--seed", type=int, default=0, help="the seed of the splits")
+    parser.add_argument("--rows", type=Path, help="a folder to keep (and reuse) the rows in")
     args = parser.parse_args()
     settings = Settings()
     progress = ProgressLog(lambda line: print(line, file=sys.stderr, flush=True))
@@ -90,7 +115,7 @@ def main() -> None:
         "|---|---|---|---|---|---|---|---|",
     ]
     for model in args.models:
-        rows = calibration_rows(model, args.data, settings, args.seed, progress)
+        rows = model_rows(model, args, settings, progress)
         lines += report(model.name, rows, held_out_verdicts(rows, HEAD_FEATURES))
     print("\n".join(lines))
 

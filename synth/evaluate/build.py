@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -98,13 +99,11 @@ def head_metadata(rows: Rows, features: Sequence[str] = HEAD_FEATURES) -> dict[s
     """The verdict head, its gates and its confidence map fitted on calibration rows, as
     metadata (the map only for rows the checker made: it needs their scores)."""
     head, gates = fit_verdict_head(rows, features), fitted_gates(rows)
-    mapping = {"confidence": fit_confidence(rows, features).as_json()} if rows.scores else {}
+    if rows.scores:
+        gates = replace(gates, confidence=fit_confidence(rows, features))
     return {
         **head.as_json(),
-        "numeric_floor": gates.numeric_floor,
-        "min_relevance": gates.min_relevance,
-        "off_topic": gates.off_topic,
-        **mapping,
+        **gates.as_json(),
         "rows": len(rows.labels),
         "fitted_on": sorted(set(rows.sources)),
     }

@@ -180,6 +180,11 @@ def fitted_gates(rows: Rows) -> Gates:
 CONFIDENCE_FOLDS = 5
 
 
+def dealt(items: Sequence[T], folds: int) -> dict[T, int]:
+    """Each item's fold (0 to ``folds - 1``), dealt round-robin in the items' order."""
+    return {item: i % folds for i, item in enumerate(items)}
+
+
 @dataclass(frozen=True)
 class HeldOut:
     """Calibration rows judged by heads fitted without them: a verdict per row
@@ -204,7 +209,7 @@ def held_out_verdicts(
         raise SynthError("held-out verdicts need the rows' scores",
                          "make the rows with scifact_rows / pair_rows")  # fmt: skip
     order = list(dict.fromkeys(rows.checks))
-    fold_of = {check: i % folds for i, check in enumerate(order)}
+    fold_of = dealt(order, folds)
     papers: dict[int, PaperVerdict] = {}
     claims: dict[int, tuple[Label, float, bool]] = {}
     for fold in range(folds):

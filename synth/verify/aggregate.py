@@ -17,12 +17,13 @@ conflict."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
 
+from synth.core.errors import SynthError
 from synth.core.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict
 from synth.verify.head import ConfidenceMap, Head, logit
 from synth.verify.quote import QUOTED
@@ -115,6 +116,31 @@ class Gates:
     min_relevance: float = 0.0
     off_topic: float = 1.0
     confidence: ConfidenceMap = field(default_factory=ConfidenceMap)
+
+    def as_json(self) -> dict[str, object]:
+        """The gates as a model's metadata holds them (beside its head's weights); the
+        identity map, which no calibration fitted, is left out."""
+        out: dict[str, object] = {
+            "numeric_floor": self.numeric_floor,
+            "min_relevance": self.min_relevance,
+            "off_topic": self.off_topic,
+        }
+        if self.confidence != ConfidenceMap():
+            out["confidence"] = self.confidence.as_json()
+        return out
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Gates:
+        """The gates a model's metadata holds; each one it lacks is left open (its
+        default). A value that is not a number is refused with the remedy."""
+        gates: dict[str, float] = {}
+        for name in ("numeric_floor", "min_relevance", "off_topic"):
+            value = data.get(name, getattr(cls, name))
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise SynthError(f"the model's verdict gate {name} is not a number",
+                                 "fit it again: synth models calibrate")  # fmt: skip
+            gates[name] = float(value)
+        return cls(**gates, confidence=ConfidenceMap.from_json(data.get("confidence")))
 
 
 def relevance_gate(probs: FloatArray, relevance: float, gates: Gates) -> FloatArray:

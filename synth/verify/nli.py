@@ -19,7 +19,7 @@ from synth.core.errors import SynthError
 from synth.core.models import check_files, load_error, quiet_transformers, resolve_model
 from synth.verify.aggregate import FEATURES, Gates
 from synth.verify.calibration import FloatArray, softmax
-from synth.verify.head import ConfidenceMap, Head
+from synth.verify.head import Head
 
 LABELS = ("entailment", "neutral", "contradiction")
 METADATA = "synth-model.json"  # written by `synth models build` beside the weights
@@ -136,13 +136,7 @@ class HFNLIScorer(NLIScorer):
                 f"({', '.join(unknown)}; expected some of {', '.join(FEATURES)})",
                 "rebuild the model with this synth (synth models build) or use another one",
             )
-        gates = Gates(
-            numeric_floor=float(fitted.get("numeric_floor", 0.5)),
-            min_relevance=float(fitted.get("min_relevance", 0.0)),
-            off_topic=float(fitted.get("off_topic", 1.0)),
-            confidence=ConfidenceMap.from_json(fitted.get("confidence")),
-        )
-        return head, gates
+        return head, Gates.from_json(fitted)
 
     def _load(self) -> tuple[Any, Any, list[int]]:
         if self._loaded is None:

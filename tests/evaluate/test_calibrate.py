@@ -22,6 +22,7 @@ from synth.corpus.store import Store
 from synth.evaluate.calibrate import (
     Rows,
     bm25_papers,
+    dealt,
     fit_confidence,
     fit_relevance_gate,
     fit_verdict_head,
@@ -257,6 +258,11 @@ def test_the_relevance_gate_lets_through_the_gold_evidence_it_must() -> None:
 
 
 # --- the confidence map -------------------------------------------------------------------
+
+
+def test_folds_are_dealt_round_robin_in_order() -> None:
+    assert dealt([7, 3, 9, 4, 1], 2) == {7: 0, 3: 1, 9: 0, 4: 1, 1: 0}
+    assert dealt([], 5) == {}
 
 
 def test_held_out_verdicts_one_per_claim_check(store: Store) -> None:

@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 
+from synth.core.errors import SynthError
 from synth.core.types import Evidence, Label, NumericCheck, NumericStatus, PaperVerdict, Passage
 from synth.verify.aggregate import (
     FEATURES,
@@ -241,6 +242,24 @@ def test_a_paper_that_states_the_claim_supports_it_whatever_the_model_said(
 ) -> None:
     verdict = decide(_scores([(0.34, 0.48)], quoted=True), head, 0.5)
     assert (verdict.label, verdict.confidence) == (S, pytest.approx(QUOTED))
+
+
+def test_gates_round_trip_through_the_metadata() -> None:
+    gates = Gates(0.7, 0.47, 0.9, ConfidenceMap(0.25, 0.02))
+    assert Gates.from_json(gates.as_json()) == gates
+    assert "confidence" not in Gates(0.7).as_json()  # no map was fitted: none is written
+
+
+def test_gates_a_model_lacks_are_left_open() -> None:
+    assert Gates.from_json({}) == Gates()
+    assert Gates.from_json({"min_relevance": 0.4}) == Gates(min_relevance=0.4)
+
+
+@pytest.mark.parametrize("value", ["0.5", None, True, [0.5]])
+def test_a_gate_that_is_not_a_number_is_refused(value: object) -> None:
+    with pytest.raises(SynthError, match="off_topic is not a number") as err:
+        Gates.from_json({"off_topic": value})
+    assert "synth models calibrate" in err.value.hint
 
 
 def test_without_a_head_the_rule_and_the_numeric_gate_decide() -> None:

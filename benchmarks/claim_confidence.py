@@ -71,7 +71,7 @@ def compare(rows: Rows, held: HeldOut) -> list[str]:
     x = np.array([claim_features([held.papers[i] for i in members[c]]) for c in order])
     right = np.array(held.right, dtype=np.float64)
     source = np.array([rows.sources[members[c][0]] for c in order])
-    fold = np.array([dealt(range(len(order)), CONFIDENCE_FOLDS)[i] for i in range(len(order))])
+    fold = np.array(list(dealt(range(len(order)), CONFIDENCE_FOLDS).values()))
     variants: dict[str, np.ndarray] = {"map": np.zeros(len(order))}
     columns = {"all six": list(range(len(FEATURES)))}
     columns |= {f"without {name}": [j for j in range(len(FEATURES)) if j != k]

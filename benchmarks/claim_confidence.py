@@ -26,8 +26,8 @@ import numpy as np
 from synth.core.types import Label, PaperVerdict
 from synth.evaluate.build import HEAD_FEATURES
 from synth.evaluate.calibrate import CONFIDENCE_FOLDS, HeldOut, Rows, dealt, held_out_verdicts
-from synth.verify.aggregate import ORDER
-from synth.verify.head import fit_confidence_map, logit
+from synth.verify.aggregate import ORDER, deciding_paper
+from synth.verify.head import fit_confidence_map, fit_logistic, logit
 from synth.verify.metrics import auroc, expected_calibration_error
 
 FEATURES = ("confidence", "supported", "refuted", "margin", "strongest", "rank")
@@ -35,9 +35,9 @@ FEATURES = ("confidence", "supported", "refuted", "margin", "strongest", "rank")
 
 def claim_features(papers: Sequence[PaperVerdict]) -> list[float]:
     """The features of a claim check's verdict, from its papers' head probabilities."""
-    decisive = [p for p in papers if p.label is not Label.NOT_ENOUGH_INFO]
-    best = (max(decisive, key=lambda p: p.confidence) if decisive
-            else min(papers, key=lambda p: p.confidence))  # fmt: skip
+    best = deciding_paper(papers)
+    if best is None:
+        raise ValueError("a claim check without papers")
     probs = [np.asarray(p.probabilities) for p in papers]
     at = next(i for i, p in enumerate(papers) if p is best)
     own = np.sort(probs[at])[::-1]
@@ -46,21 +46,13 @@ def claim_features(papers: Sequence[PaperVerdict]) -> list[float]:
             max(float(max(p[0], p[1])) for p in probs), float(at)]  # fmt: skip
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    """P(right) by logistic regression on standardized features (Newton, a tiny ridge),
-    at least a third as the shipped map's."""
+def fitted_confidence(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """P(right) by logistic regression on standardized features, at least a third as the
+    shipped map's."""
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale == 0] = 1.0
-
-    def design(z: np.ndarray) -> np.ndarray:
-        return np.column_stack([(z - mean) / scale, np.ones(len(z))])
-
-    xb, w = design(x), np.zeros(x.shape[1] + 1)
-    for _ in range(50):
-        p = 1 / (1 + np.exp(-(xb @ w)))
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + 1e-3 * np.eye(len(w))
-        w -= np.linalg.solve(hess, xb.T @ (p - y) + 1e-3 * w)
-    return lambda z: np.maximum(1 / 3, 1 / (1 + np.exp(-(design(z) @ w))))
+    w = fit_logistic((x - mean) / scale, y)
+    return lambda z: np.maximum(1 / 3, 1 / (1 + np.exp(-(((z - mean) / scale) @ w[:-1] + w[-1]))))
 
 
 def compare(rows: Rows, held: HeldOut) -> list[str]:
@@ -80,7 +72,7 @@ def compare(rows: Rows, held: HeldOut) -> list[str]:
         variants[name] = np.zeros(len(order))
         for f in range(CONFIDENCE_FOLDS):
             inside, outside = fold != f, fold == f
-            variants[name][outside] = fit_logistic(x[inside][:, keep], right[inside])(
+            variants[name][outside] = fitted_confidence(x[inside][:, keep], right[inside])(
                 x[outside][:, keep]
             )
     for f in range(CONFIDENCE_FOLDS):

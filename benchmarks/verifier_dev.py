@@ -14,7 +14,10 @@ confidence and of the confidence map (itself fitted on the other folds' claims) 
 The experiment log's variants E5-E9 (reports/verifier/experiments.md) were compared with
 these figures; the test parts are never read. ``--rows DIR`` keeps each model's rows in
 ``DIR/NAME-seedN.pickle`` (made by this script, read back only from there) so that heads and
-features can be compared again without scoring anything.
+features can be compared again without scoring anything. With more than one model, each
+after the first is compared with it claim by claim: the difference in claim macro-F1 with
+its 90% paired bootstrap interval, so that a gain these few claims cannot tell from chance
+reads as one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import pickle
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from synth.core.progress import ProgressLog
@@ -36,7 +40,13 @@ from synth.evaluate.calibrate import (
 )
 from synth.verify.aggregate import ORDER
 from synth.verify.head import fit_confidence_map
-from synth.verify.metrics import auroc, expected_calibration_error, macro_f1, per_class
+from synth.verify.metrics import (
+    auroc,
+    bootstrap_interval,
+    expected_calibration_error,
+    macro_f1,
+    per_class,
+)
 
 CLASSES = [label.value for label in ORDER]
 REFUTED = ORDER[1].value
@@ -55,12 +65,18 @@ def mapped_confidence(held: HeldOut) -> list[float]:
     return out
 
 
-def report(name: str, rows: Rows, held: HeldOut) -> list[str]:
-    """Markdown rows, one per data set and one for all claims."""
+def claim_checks(rows: Rows, held: HeldOut) -> tuple[list[str], list[str], list[str]]:
+    """Per claim check, in the order of ``held``: its data set, gold label and verdict."""
     order = list(dict.fromkeys(rows.checks))
     first = {check: rows.checks.index(check) for check in order}
-    claim_source = [rows.sources[first[c]] for c in order]
-    claim_gold = [ORDER[rows.claim_labels[first[c]]].value for c in order]
+    return ([rows.sources[first[c]] for c in order],
+            [ORDER[rows.claim_labels[first[c]]].value for c in order],
+            [label.value for label in held.labels])  # fmt: skip
+
+
+def report(name: str, rows: Rows, held: HeldOut) -> list[str]:
+    """Markdown rows, one per data set and one for all claims."""
+    claim_source, claim_gold, claim_pred = claim_checks(rows, held)
     mapped = mapped_confidence(held)
     lines = []
     for source in [*sorted(set(rows.sources)), "all"]:
@@ -68,21 +84,46 @@ def report(name: str, rows: Rows, held: HeldOut) -> list[str]:
         c = [i for i, s in enumerate(claim_source) if source in (s, "all")]
         gold = [ORDER[rows.labels[i]].value for i in r]
         pred = [held.papers[i].label.value for i in r]
-        claim_pred = [held.labels[i].value for i in c]
         right = [held.right[i] for i in c]
-        claims = per_class([claim_gold[i] for i in c], claim_pred, CLASSES)
+        claims = per_class([claim_gold[i] for i in c], [claim_pred[i] for i in c], CLASSES)
         area = auroc([held.confidence[i] for i in c], right)
         lines.append(
             f"| {name} | {source} | {macro_f1(gold, pred, CLASSES):.3f} / "
             f"{per_class(gold, pred, CLASSES)[REFUTED].f1:.3f} | {len(c)} | "
             f"{sum(right) / len(c):.3f} | "
-            f"{macro_f1([claim_gold[i] for i in c], claim_pred, CLASSES):.3f} / "
+            f"{macro_f1([claim_gold[i] for i in c], [claim_pred[i] for i in c], CLASSES):.3f} / "
             f"{claims[REFUTED].f1:.3f} | "
             f"{expected_calibration_error([held.confidence[i] for i in c], right):.3f} -> "
             f"{expected_calibration_error([mapped[i] for i in c], right):.3f} | "
             f"{'-' if area is None else f'{area:.3f}'} |"
         )
     return lines
+
+
+def paired_difference(
+    base: tuple[list[str], list[str], list[str]], other: tuple[list[str], list[str], list[str]],
+) -> list[str]:  # fmt: skip
+    """Markdown cells per data set and for all claims: how much higher ``other``'s claim
+    macro-F1 is than ``base``'s on the same claim checks, with its 90% paired bootstrap
+    interval (1,000 resamples of the claim checks): an interval holding 0 is no difference
+    these claims can show."""
+    sources, gold, base_pred = base
+    if other[:2] != base[:2]:
+        raise SystemExit("the models' rows hold different claim checks: compare like with like")
+    other_pred = other[2]
+    cells = []
+    for source in [*sorted(set(sources)), "all"]:
+        c = [i for i, s in enumerate(sources) if source in (s, "all")]
+
+        def gain(sample: Sequence[int], c: list[int] = c) -> float:
+            picked = [c[i] for i in sample]
+            g = [gold[i] for i in picked]
+            return (macro_f1(g, [other_pred[i] for i in picked], CLASSES)
+                    - macro_f1(g, [base_pred[i] for i in picked], CLASSES))  # fmt: skip
+
+        low, high = bootstrap_interval(gain, len(c))
+        cells.append(f"{gain(range(len(c))):+.3f} [{low:+.3f}, {high:+.3f}]")
+    return cells
 
 
 def model_rows(model: Path, args: argparse.Namespace, settings: Settings,
@@ -114,9 +155,19 @@ def main() -> None:
         "claim macro-F1 / REFUTED F1 | ECE raw -> mapped | AUROC |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    checks = []
     for model in args.models:
         rows = model_rows(model, args, settings, progress)
-        lines += report(model.name, rows, held_out_verdicts(rows, HEAD_FEATURES))
+        held = held_out_verdicts(rows, HEAD_FEATURES)
+        lines += report(model.name, rows, held)
+        checks.append((model.name, rows, claim_checks(rows, held)))
+    if len(checks) > 1:
+        base_name, base_rows, base = checks[0]
+        lines += ["", f"Claim macro-F1 against {base_name} (90% paired bootstrap interval):", "",
+                  "| model | " + " | ".join([*sorted(set(base_rows.sources)), "all"]) + " |",
+                  "|---" * (len(set(base_rows.sources)) + 2) + "|"]  # fmt: skip
+        lines += [f"| {name} | " + " | ".join(paired_difference(base, other)) + " |"
+                  for name, _, other in checks[1:]]  # fmt: skip
     print("\n".join(lines))
 
 

@@ -75,7 +75,8 @@ def order_groups(
     return [inner[k] for k in order]
 
 
-def _words(text: str) -> list[str]:
+def content_words(text: str) -> list[str]:
+    """The words of ``text`` that carry its topic: three letters or more, no stop word."""
     return [w for w in _TOKEN.findall(text) if len(w) > 2 and w.lower() not in STOP_WORDS]
 
 
@@ -89,14 +90,14 @@ def title_words(groups: Sequence[Sequence[str]], words: int = TITLE_WORDS) -> li
     """Each group's ``words`` most distinctive words by TF-IDF, each group of texts one
     document: tf is a word's share of the group's words, idf = ln((1 + G) / (1 + df)) + 1.
     A word is given as it is most often written in the group (so "SQuAD" keeps its case)."""
-    counts = [Counter(w.lower() for t in texts for w in _words(t)) for texts in groups]
+    counts = [Counter(w.lower() for t in texts for w in content_words(t)) for texts in groups]
     df = Counter(word for c in counts for word in c)
     out: list[list[str]] = []
     for texts, count in zip(groups, counts, strict=True):
         total = sum(count.values()) or 1
         idf = {w: math.log((1 + len(groups)) / (1 + df[w])) + 1 for w in count}
         best = sorted(count, key=lambda w: (-count[w] / total * idf[w], w))[:words]
-        forms = Counter(w for t in texts for w in _words(t))
+        forms = Counter(w for t in texts for w in content_words(t))
         out.append([_surface(w, forms) for w in best])
     return out
 

@@ -220,16 +220,24 @@ def numeric_gate(verdict: PaperVerdict, check: NumericCheck) -> PaperVerdict:
     return verdict
 
 
-def claim_verdict(papers: Sequence[PaperVerdict]) -> tuple[Label, float, bool]:
-    """(label, confidence, conflict) across papers. With no decisive paper the claim has
-    NOT_ENOUGH_INFO, as sure as the least sure paper (fully sure when no paper had any
-    evidence)."""
+def deciding_paper(papers: Sequence[PaperVerdict]) -> PaperVerdict | None:
+    """The paper whose verdict becomes the claim's: the most confident decisive one, or
+    with none decisive the least sure (None when there are no papers)."""
     decisive = [p for p in papers if p.label is not Label.NOT_ENOUGH_INFO]
-    if not decisive:
-        return Label.NOT_ENOUGH_INFO, min((p.confidence for p in papers), default=1.0), False
-    best = max(decisive, key=lambda p: p.confidence)
-    conflict = len({p.label for p in decisive}) > 1
-    return best.label, best.confidence, conflict
+    if decisive:
+        return max(decisive, key=lambda p: p.confidence)
+    return min(papers, key=lambda p: p.confidence, default=None)
+
+
+def claim_verdict(papers: Sequence[PaperVerdict]) -> tuple[Label, float, bool]:
+    """(label, confidence, conflict) across papers (:func:`deciding_paper`'s). With no
+    decisive paper the claim has NOT_ENOUGH_INFO, as sure as the least sure paper (fully
+    sure when no paper had any evidence)."""
+    best = deciding_paper(papers)
+    if best is None:
+        return Label.NOT_ENOUGH_INFO, 1.0, False
+    decisive = {p.label for p in papers if p.label is not Label.NOT_ENOUGH_INFO}
+    return best.label, best.confidence, len(decisive) > 1
 
 
 def best_first(evidence: Sequence[Evidence]) -> list[Evidence]:

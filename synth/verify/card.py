@@ -34,6 +34,9 @@ def source_terms(source: str) -> tuple[str, str]:
     if source.endswith("-context") and source.removesuffix("-context") in _OTHER_SOURCES:
         what, terms = _OTHER_SOURCES[source.removesuffix("-context")]
         return f"{what}, claims against whole paragraphs", terms
+    if source.endswith("-hard") and source.removesuffix("-hard") in _OTHER_SOURCES:
+        what, terms = _OTHER_SOURCES[source.removesuffix("-hard")]
+        return f"{what}, claims against abstracts they do not cite (neutral)", terms
     entry = DATASETS.get(source)
     if entry is None:
         return f"`{source}`", "unknown"

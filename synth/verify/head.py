@@ -169,10 +169,40 @@ class ConfidenceMap:
         return mapped
 
 
-def fit_confidence_map(confidence: Sequence[float], right: Sequence[bool],
-                       iterations: int = 50) -> ConfidenceMap:  # fmt: skip
-    """Fit :class:`ConfidenceMap` by Newton's method (a tiny ridge keeps it finite when
-    the verdicts are all right or all wrong).
+def fit_logistic(x: npt.ArrayLike, y: Sequence[float] | npt.ArrayLike, l2: float = 1e-3,
+                 iterations: int = 50) -> FloatArray:  # fmt: skip
+    """Binary logistic regression by Newton's method, with a ridge of ``l2`` on every
+    weight (a small one keeps the fit finite when the outcomes are all 1 or all 0).
+
+    Args:
+        x: (n, d) feature rows.
+        y: n outcomes, each 0 or 1.
+        l2: The ridge.
+        iterations: At most this many Newton steps.
+
+    Returns:
+        d + 1 weights, the last the bias: P(1) = sigmoid(x @ w[:-1] + w[-1]).
+    """
+    rows = np.atleast_2d(np.asarray(x, dtype=np.float64))
+    outcomes = np.asarray(y, dtype=np.float64)
+    if len(rows) != len(outcomes):
+        raise SynthError(f"{len(rows)} feature rows for {outcomes.size} outcomes",
+                         "give one outcome each")  # fmt: skip
+    xb = _with_bias(rows)
+    w = np.zeros(xb.shape[1])
+    for _ in range(iterations):
+        p = _sigmoid(xb @ w)
+        grad = xb.T @ (p - outcomes) + l2 * w
+        hess = (xb * (p * (1 - p))[:, None]).T @ xb + l2 * np.eye(len(w))
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-10:
+            break
+    return w
+
+
+def fit_confidence_map(confidence: Sequence[float], right: Sequence[bool]) -> ConfidenceMap:
+    """Fit :class:`ConfidenceMap`: a one-feature :func:`fit_logistic` on the log-odds.
 
     Args:
         confidence: Held-out verdicts' confidences, each in (0, 1].
@@ -182,19 +212,9 @@ def fit_confidence_map(confidence: Sequence[float], right: Sequence[bool],
         The map; the identity when there are no verdicts.
     """
     x = logit(np.asarray(confidence, dtype=np.float64))
-    y = np.asarray(right, dtype=np.float64)
-    if x.shape != y.shape:
-        raise SynthError(f"{x.size} confidences for {y.size} outcomes", "give one outcome each")
+    if x.size != len(right):
+        raise SynthError(f"{x.size} confidences for {len(right)} outcomes", "give one outcome each")
     if not len(x):
         return ConfidenceMap()
-    xb = np.column_stack([x, np.ones(len(x))])
-    w = np.array([1.0, 0.0])
-    for _ in range(iterations):
-        p = _sigmoid(xb @ w)
-        grad = xb.T @ (p - y) + 1e-3 * w
-        hess = (xb * (p * (1 - p))[:, None]).T @ xb + 1e-3 * np.eye(2)
-        step = np.linalg.solve(hess, grad)
-        w -= step
-        if np.abs(step).max() < 1e-10:
-            break
-    return ConfidenceMap(float(w[0]), float(w[1]))
+    slope, intercept = fit_logistic(x[:, None], [float(r) for r in right])
+    return ConfidenceMap(float(slope), float(intercept))

@@ -4,7 +4,8 @@ accuracy and macro-F1, expected calibration error."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+import random
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from synth.core.errors import SynthError
@@ -153,3 +154,35 @@ def auroc(scores: Sequence[float], positive: Sequence[bool]) -> float | None:
         start = end + 1
     pos_ranks = sum(r for r, p in zip(ranks, positive, strict=True) if p)
     return (pos_ranks - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg))
+
+
+def bootstrap_interval(
+    statistic: Callable[[Sequence[int]], float], size: int, draws: int = 1000,
+    level: float = 0.9, seed: int = 0,
+) -> tuple[float, float]:  # fmt: skip
+    """The percentile bootstrap interval of a statistic over ``size`` items: ``statistic``
+    is given a resample of the item indices (drawn with replacement, ``draws`` times) and
+    the interval holds the middle ``level`` of its values. Pass a statistic that compares
+    two systems on the same resample for a paired interval of their difference.
+
+    Args:
+        statistic: A figure computed from item indices (e.g. macro-F1 of those claims).
+        size: How many items there are.
+        draws: How many resamples.
+        level: The share of the resampled values the interval holds.
+        seed: The seed of the resampling.
+
+    Returns:
+        (low, high).
+    """
+    if size <= 0 or draws <= 0 or not 0.0 < level < 1.0:
+        raise SynthError(
+            f"no bootstrap interval for {size} items, {draws} draws at level {level}",
+            "give at least one item and one draw, and a level between 0 and 1",
+        )
+    rng = random.Random(seed)
+    values = sorted(statistic([rng.randrange(size) for _ in range(size)]) for _ in range(draws))
+    tail = (1.0 - level) / 2.0
+    low = values[min(draws - 1, math.floor(tail * draws))]
+    high = values[max(0, math.ceil((1.0 - tail) * draws) - 1)]
+    return low, high

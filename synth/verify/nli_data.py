@@ -4,11 +4,16 @@
   it; a passage holding a rationale sentence takes the rationale's label (SUPPORT ->
   entailment, CONTRADICT -> contradiction), the rationale sentences alone form a pair too,
   and every other passage of a cited abstract is neutral.
+- Hard negatives: each training claim against the sentence of an abstract it does not cite
+  that shares the most of its rarer words, from the abstracts that share most, neutral.
+  Open retrieval hands the checker such papers: on the same topic, not the claim's evidence.
 """
 
 from __future__ import annotations
 
+import math
 import random
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +23,7 @@ from synth.core.settings import ChunkSettings
 from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.sources.local import read_jsonl
 from synth.corpus.sources.scifact import SciFactClaim
+from synth.report.themes import content_words
 from synth.verify.datasets import CONTRA, ENTAIL, NEUTRAL, Pair
 from synth.verify.nli import premise_text
 
@@ -106,3 +112,52 @@ def scifact_pairs(
 
 def _pair(title: str, text: str, claim: str, label: int, source: str, group: str) -> Pair:
     return Pair(premise_text(title, text), claim, label, source, group)
+
+
+HARD_PER_CLAIM = 3  # abstracts a claim does not cite, each giving its closest sentence
+# the most of a claim's word weight a hard negative may share: a sentence sharing more
+# likely restates the claim (a common fact, stated in papers it does not cite)
+HARD_MAX_SHARE = 0.5
+
+
+def _terms(text: str) -> set[str]:
+    return {w.lower() for w in content_words(text)}
+
+
+def hard_negatives(
+    claims: Iterable[SciFactClaim], abstracts: dict[str, Abstract], source: str,
+    per_claim: int = HARD_PER_CLAIM,
+) -> list[Pair]:  # fmt: skip
+    """Neutral pairs from abstracts a claim does not cite but shares words with: the
+    ``per_claim`` abstracts whose words weigh most (each word by its idf, ln(N / df), over
+    the abstracts), each with its sentence whose claim words weigh most, up to
+    :data:`HARD_MAX_SHARE` of the claim's (an abstract with no such sentence gives none).
+    Deterministic: ties go to the smaller id, then the earlier sentence."""
+    words = {doc: _terms(" ".join((a.title, *a.sentences))) for doc, a in abstracts.items()}
+    df = Counter(w for terms in words.values() for w in terms)
+    idf = {w: math.log(len(words) / n) for w, n in df.items()}
+    postings: dict[str, list[str]] = {}
+    for doc in sorted(words):
+        for w in words[doc]:
+            postings.setdefault(w, []).append(doc)
+    pairs: list[Pair] = []
+    for claim in claims:
+        own = _terms(claim.claim) & idf.keys()
+        terms = sorted(own)
+        weight: dict[str, float] = {}
+        for w in terms:
+            for doc in postings[w]:
+                weight[doc] = weight.get(doc, 0.0) + idf[w]
+        cited = set(claim.cited_doc_ids)
+        ranked = sorted((d for d in weight if d not in cited), key=lambda d: (-weight[d], d))
+        cap = HARD_MAX_SHARE * sum(idf[w] for w in terms)
+        for doc in ranked[:per_claim]:
+            abstract = abstracts[doc]
+            scores = [sum(idf[w] for w in _terms(s) & own) for s in abstract.sentences]
+            fit = [(score, -i) for i, score in enumerate(scores) if 0 < score <= cap]
+            if not fit:
+                continue
+            best = abstract.sentences[-max(fit)[1]]
+            pairs.append(_pair(abstract.title, best, claim.claim, NEUTRAL, source,
+                               f"{source}:{claim.id}"))  # fmt: skip
+    return pairs

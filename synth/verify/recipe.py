@@ -9,6 +9,8 @@ Sources a stage can name:
   held out for calibration and testing (see :func:`claim_split`);
 - ``scifact-context``, ``citint-context``: the same training claims against whole
   paragraphs (for an abstract, mostly all of it);
+- ``scifact-hard``, ``citint-hard``: the same training claims against the closest sentences
+  of abstracts they do not cite (:func:`synth.verify.nli_data.hard_negatives`), neutral;
 - ``negated``: the in-domain entailment pairs with the claim reversed
   (:mod:`synth.verify.augment`), contradiction;
 - ``offtopic``: claims of the in-domain sets against sentences of another set, neutral:
@@ -30,11 +32,12 @@ from synth.core.settings import ChunkSettings
 from synth.corpus.sources.scifact import SciFactClaim, read_claims, split_of
 from synth.verify.augment import counter_claims
 from synth.verify.datasets import DATASETS, NEUTRAL, Pair, read_dataset, read_healthver, read_snli
-from synth.verify.nli_data import read_abstracts, scifact_pairs
+from synth.verify.nli_data import hard_negatives, read_abstracts, scifact_pairs
 
 Part = Literal["train", "calib", "test"]
 IN_DOMAIN = ("scifact", "citint", "healthver")
 CONTEXT_SOURCES = ("scifact-context", "citint-context")  # the same claims, paragraphs whole
+HARD_SOURCES = ("scifact-hard", "citint-hard")  # the same claims, abstracts they do not cite
 MADE = ("negated", "offtopic")  # pairs synth makes from the others
 
 
@@ -105,7 +108,8 @@ def _format_pairs(
     rng: random.Random,
 ) -> dict[str, list[Pair]]:
     """The set's pairs by part; the training part also in the paragraph-context view, as
-    ``train-context`` (the checker scores paragraphs whole when its head asks for them)."""
+    ``train-context`` (the checker scores paragraphs whole when its head asks for them),
+    and against abstracts it does not cite, as ``train-hard``."""
     claims_file, corpus, test_file = files
     abstracts = read_abstracts(corpus, chunk)
     claims = read_claims(claims_file)
@@ -120,7 +124,8 @@ def _format_pairs(
     }
     context = scifact_pairs(parts["train"], abstracts, neutral_ratio, rng, f"{source}-context",
                             views=("context",))  # fmt: skip
-    return {**pairs, "train-context": context}
+    hard = hard_negatives(parts["train"], abstracts, f"{source}-hard")
+    return {**pairs, "train-context": context, "train-hard": hard}
 
 
 def gather(
@@ -149,17 +154,18 @@ def gather(
             parts["calib"],
             parts["test"],
         )
-        if "train-context" in parts:
-            pools.train[f"{source}-context"] = parts["train-context"]
+        for view in ("context", "hard"):
+            if f"train-{view}" in parts:
+                pools.train[f"{source}-{view}"] = parts[f"train-{view}"]
     for source in recipe.sources():
         if source == "snli":
             pools.train[source] = read_snli(paths.snli, "train")
         elif source in DATASETS and source not in IN_DOMAIN:
             pools.train[source] = read_dataset(source, paths.root)
-        elif source not in (*IN_DOMAIN, *CONTEXT_SOURCES, *MADE):
+        elif source not in (*IN_DOMAIN, *CONTEXT_SOURCES, *HARD_SOURCES, *MADE):
             raise SynthError(
                 f"the recipe names an unknown source {source!r}",
-                f"use snli, {', '.join((*IN_DOMAIN, *CONTEXT_SOURCES, *MADE))} "
+                f"use snli, {', '.join((*IN_DOMAIN, *CONTEXT_SOURCES, *HARD_SOURCES, *MADE))} "
                 f"or {', '.join(DATASETS)}",
             )
     if "negated" in recipe.sources():
@@ -190,7 +196,7 @@ def offtopic_pairs(train: dict[str, list[Pair]], rng: random.Random) -> list[Pai
         (p.premise, p.source)
         for s, pairs in sorted(train.items())
         for p in pairs
-        if s != "offtopic"
+        if s != "offtopic" and s not in HARD_SOURCES
     ]
     if not premises:
         return []

@@ -18,6 +18,7 @@ from synth.verify.aggregate import (
     best_first,
     claim_verdict,
     decide,
+    deciding_paper,
     numbers_decide,
     numeric_gate,
     paper_features,
@@ -337,6 +338,20 @@ def test_claim_verdict(
     assert label is expected[0]
     assert confidence == pytest.approx(expected[1])
     assert conflict is expected[2]
+
+
+def test_deciding_paper_is_the_surest_decisive_one_else_the_least_sure() -> None:
+    weak, sure, nei_sure, nei_weak = (
+        _pv(S, 0.55, "a"),
+        _pv(R, 0.8, "b"),
+        _pv(N, 0.99, "c"),
+        _pv(N, 0.4, "d"),
+    )
+    # a decisive paper decides even when an NEI one is surer; among them 0.8 > 0.55
+    assert deciding_paper([nei_sure, weak, sure]) is sure
+    # no decisive paper: the least sure, min(0.99, 0.4) = 0.4
+    assert deciding_paper([nei_sure, nei_weak]) is nei_weak
+    assert deciding_paper([]) is None
 
 
 # ---------------------------------------------------------------------------------------

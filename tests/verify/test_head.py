@@ -11,7 +11,15 @@ import numpy as np
 import pytest
 
 from synth.core.errors import SynthError
-from synth.verify.head import CLASSES, ConfidenceMap, Head, fit_confidence_map, fit_head, logit
+from synth.verify.head import (
+    CLASSES,
+    ConfidenceMap,
+    Head,
+    fit_confidence_map,
+    fit_head,
+    fit_logistic,
+    logit,
+)
 
 FEATURES = ("entail", "contradict")
 
@@ -205,6 +213,19 @@ def test_all_right_or_all_wrong_still_gives_a_finite_map() -> None:
     for outcome in (True, False):
         fitted = fit_confidence_map([0.4, 0.7, 0.9], [outcome] * 3)
         assert math.isfinite(fitted.slope) and math.isfinite(fitted.intercept)
+
+
+def test_logistic_fit_recovers_two_weights_and_a_bias() -> None:
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(20_000, 2))
+    truth = np.array([1.5, -0.5, 0.25])  # P(1) = sigmoid(1.5 x0 - 0.5 x1 + 0.25)
+    y = rng.uniform(size=len(x)) < 1 / (1 + np.exp(-(x @ truth[:2] + truth[2])))
+    assert fit_logistic(x, y.astype(float)) == pytest.approx(truth, abs=0.06)
+
+
+def test_logistic_fit_needs_one_outcome_per_row() -> None:
+    with pytest.raises(SynthError, match="3 feature rows for 2 outcomes"):
+        fit_logistic(np.zeros((3, 1)), [0.0, 1.0])
 
 
 def test_no_verdicts_give_the_identity() -> None:

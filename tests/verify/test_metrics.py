@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from synth.core.errors import SynthError
@@ -11,6 +13,7 @@ from synth.verify.metrics import (
     abstract_label_only,
     accuracy,
     auroc,
+    bootstrap_interval,
     expected_calibration_error,
     macro_f1,
     per_class,
@@ -244,3 +247,32 @@ def test_auroc_none_without_both_classes(scores: list[float], positive: list[boo
 def test_auroc_rejects_a_length_mismatch(scores: list[float], positive: list[bool]) -> None:
     with pytest.raises(SynthError, match=f"{len(scores)} scores and {len(positive)} outcomes"):
         auroc(scores, positive)
+
+
+def test_bootstrap_of_a_constant_is_that_constant() -> None:
+    assert bootstrap_interval(lambda idx: 0.7, size=5, draws=50) == (0.7, 0.7)
+
+
+def test_bootstrap_interval_of_a_mean_brackets_it_and_narrows_with_more_items() -> None:
+    def interval(n: int) -> tuple[float, float]:
+        values = [i % 2 for i in range(n)]  # half ones: the mean is 0.5
+        return bootstrap_interval(lambda idx: sum(values[i] for i in idx) / len(idx), n, 400)
+
+    small, large = interval(20), interval(2000)
+    assert small[0] < 0.5 < small[1] and large[0] < 0.5 < large[1]
+    # the standard error of a mean of n coin flips is 0.5 / sqrt(n): 0.11 and 0.011, and
+    # the 90% interval is about 3.3 of them wide
+    assert small[1] - small[0] == pytest.approx(3.3 * 0.5 / 20**0.5, rel=0.3)
+    assert large[1] - large[0] == pytest.approx(3.3 * 0.5 / 2000**0.5, rel=0.3)
+
+
+def test_bootstrap_is_reproducible_and_checks_its_arguments() -> None:
+    values = [0.1, 0.9, 0.4, 0.3]
+
+    def mean(idx: Sequence[int]) -> float:
+        return sum(values[i] for i in idx) / len(idx)
+
+    assert bootstrap_interval(mean, 4, 100, seed=3) == bootstrap_interval(mean, 4, 100, seed=3)
+    for size, draws, level in ((0, 10, 0.9), (4, 0, 0.9), (4, 10, 1.0)):
+        with pytest.raises(SynthError, match="no bootstrap interval"):
+            bootstrap_interval(mean, size, draws, level)

@@ -19,6 +19,7 @@ from synth.verify.datasets import read_healthver as read_healthver_csv
 from synth.verify.recipe import (
     CONTEXT_SOURCES,
     DEFAULT_RECIPE,
+    HARD_SOURCES,
     IN_DOMAIN,
     DataPaths,
     Recipe,
@@ -282,7 +283,15 @@ RECIPE = Recipe(
 
 def test_gather_reads_every_source_in_place(shared_fixture: Path) -> None:
     pools = gather(RECIPE, DataPaths(shared_fixture, SNLI), ChunkSettings(), 0, 1.0, 2, 100)
-    assert set(pools.train) == {"snli", "mnli", "fever", "offtopic", *IN_DOMAIN, *CONTEXT_SOURCES}
+    assert set(pools.train) == {
+        "snli",
+        "mnli",
+        "fever",
+        "offtopic",
+        *IN_DOMAIN,
+        *CONTEXT_SOURCES,
+        *HARD_SOURCES,
+    }
     assert all(p.source == "scifact-context" for p in pools.train["scifact-context"])
     assert set(pools.calib) == set(pools.test) == {"snli", *IN_DOMAIN}
     assert pools.train["snli"] == read_snli(SNLI, "train")
@@ -330,7 +339,7 @@ def test_gather_is_reproducible(shared_fixture: Path) -> None:
 def test_gather_without_offtopic_or_unnamed_sets(shared_fixture: Path) -> None:
     recipe = Recipe("small", (Stage("a", {"snli": 0}),))
     pools = gather(recipe, DataPaths(shared_fixture, SNLI), ChunkSettings(), 0, 1.0, 2, 100)
-    assert set(pools.train) == {"snli", *IN_DOMAIN, *CONTEXT_SOURCES}  # in-domain: always read
+    assert set(pools.train) == {"snli", *IN_DOMAIN, *CONTEXT_SOURCES, *HARD_SOURCES}  # always read
 
 
 def test_gather_refuses_an_unknown_source(shared_fixture: Path) -> None:

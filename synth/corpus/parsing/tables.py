@@ -4,8 +4,9 @@
    run of lines above or below it (the side with table lines; the page's usual side when
    both have some), inside the caption's page column: every line inside a chain of rules
    that starts at the caption, then lines up to a wide gap, running text or a caption.
-2. Columns: x-ranges that (almost) no line crosses; a cell over several columns is a
-   spanning header ("Target tasks") or, alone on its line, a row-group label.
+2. Columns (:mod:`synth.corpus.parsing.table_grid`): x-ranges that (almost) no line crosses;
+   a cell over several columns is a spanning header ("Target tasks") or, alone on its line,
+   a row-group label.
 3. Header rows are the rows above the first row of numbers; each column's header is the path
    of header cells over it ("Target tasks", "BUCC", "F1"). Rows below are data rows, grouped
    by label rows and sideways labels ("No MLM"); a row of signed numbers is read against the
@@ -22,11 +23,20 @@ Everything here is pure except :func:`add_table_blocks`, which reads the words t
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from synth.corpus.parsing.cells import DASHES, is_numeric, value_parts
+from synth.corpus.parsing.table_grid import (
+    GridCell,
+    GridRow,
+    centred,
+    column_cuts,
+    column_extents,
+    grid,
+    is_data,
+    label_columns,
+)
 from synth.corpus.parsing.words import (
     SIGNS,
     PageLayout,
@@ -34,12 +44,10 @@ from synth.corpus.parsing.words import (
     TextLine,
     Word,
     bands,
-    join_words,
     text_lines,
 )
 
 MAX_LINES = 120  # lines a table may have (bounds the work on odd pages)
-MAX_COLUMNS = 40
 _CAPTION = re.compile(
     r"^(?:Table|TABLE|Tab\.)\s*([A-Z]?\d{1,3}|[IVXL]{1,6})(?=\s*(?:[:|]|\.(?!\d)|$))"
 )
@@ -86,22 +94,6 @@ class _Caption:
     top: float
     bottom: float
     size: float
-
-
-@dataclass(frozen=True)
-class _Cell:
-    first: int  # the first and last column it covers
-    last: int
-    text: str
-    x0: float
-    x1: float
-
-
-@dataclass(frozen=True)
-class _Row:
-    cells: list[_Cell]
-    top: float
-    bottom: float
 
 
 def _clean(text: str) -> str:
@@ -228,117 +220,8 @@ def _score(lines: Sequence[TextLine]) -> int:
     )
 
 
-# Columns and rows.
-
-
-def _boundaries(lines: Sequence[TextLine]) -> list[float]:
-    """x positions between columns: the middle of each interior stretch that at most a few
-    lines cover (a spanning header or an odd long label may cross a column gap)."""
-    x0 = min(s.x0 for line in lines for s in line.segs)
-    x1 = max(s.x1 for line in lines for s in line.segs)
-    step = 0.5
-    bins = int((x1 - x0) / step) + 1
-    delta = [0] * (bins + 2)
-    for s in (s for line in lines for s in line.segs):
-        delta[int((s.x0 - x0) / step)] += 1
-        delta[int((s.x1 - x0) / step) + 1] -= 1
-    counts, running = [], 0
-    for d in delta[:bins]:
-        running += d
-        counts.append(running)
-    allowed = max(1, int(0.15 * sum(len(line.segs) >= 2 for line in lines)))
-    em = statistics.median(s.size for line in lines for s in line.segs)
-    cuts, i = [], 0
-    while i < bins:
-        j = i
-        while j < bins and counts[j] <= allowed:
-            j += 1
-        if i > 0 and j < bins and (j - i) * step >= 0.3 * em:
-            lowest = [k for k in range(i, j) if counts[k] == min(counts[i:j])]
-            cuts.append(x0 + (lowest[len(lowest) // 2] + 0.5) * step)
-        i = j + 1
-    return cuts[: MAX_COLUMNS - 1]
-
-
-def _column_of(x: float, cuts: Sequence[float]) -> int:
-    return sum(x > c for c in cuts)
-
-
-def _grid(lines: Sequence[TextLine], cuts: Sequence[float]) -> list[_Row]:
-    """Each line's cells by column. A cell over several columns stays one spanning cell on a
-    line of words (a header) or alone on its line; on a line of numbers its words are cells
-    that ran together, each put in its own column."""
-    rows = []
-    for line in lines:
-        wordy = len(line.segs) == 1 or not any(is_numeric(s.text) for s in line.segs)
-        cells: list[_Cell] = []
-        for seg in line.segs:
-            first = _column_of(seg.x0 + 1.0, cuts)
-            last = max(first, _column_of(seg.x1 - 1.0, cuts))
-            if first == last or wordy:
-                cells.append(_Cell(first, last, seg.text, seg.x0, seg.x1))
-                continue
-            by_column: dict[int, list[Word]] = {}
-            for w in seg.words:
-                by_column.setdefault(_column_of((w.x0 + w.x1) / 2, cuts), []).append(w)
-            for k, words in sorted(by_column.items()):
-                cells.append(_Cell(k, k, join_words(words), words[0].x0, words[-1].x1))
-        merged: list[_Cell] = []
-        for c in cells:  # two cells of one column on one line make one
-            p = merged[-1] if merged else None
-            if p and p.first == p.last == c.first == c.last:
-                merged[-1] = _Cell(c.first, c.last, f"{p.text} {c.text}", p.x0, c.x1)
-            else:
-                merged.append(c)
-        rows.append(_Row(merged, line.top, line.bottom))
-    return rows
-
-
-def _is_data(row: _Row) -> bool:
-    """A row of numbers: one at least, and a third at least of its cells that are not dashes."""
-    texts = [c.text for c in row.cells if c.text.strip() not in DASHES]
-    numbers = sum(is_numeric(t) for t in texts)
-    return numbers >= 1 and 3 * numbers >= len(texts)
-
-
-def _label_columns(body: Sequence[_Row], columns: int) -> int:
-    """How many leading columns label the rows (mostly words): none when the first column
-    holds numbers, one in a table of words."""
-    count = 0
-    for column in range(columns):
-        texts = [c.text for r in body for c in r.cells if c.first == c.last == column]
-        words = sum(not is_numeric(t) and t.strip() not in DASHES for t in texts)
-        if not texts or 2 * words <= len(texts):
-            break
-        count += 1
-    return 1 if count == columns else count
-
-
-def _extents(rows: Sequence[_Row], columns: int) -> list[tuple[float, float]]:
-    """Each column's x-range: the union of its one-column cells."""
-    spans = [(1e6, -1e6)] * columns
-    for c in (c for row in rows for c in row.cells if c.first == c.last):
-        spans[c.first] = (min(spans[c.first][0], c.x0), max(spans[c.first][1], c.x1))
-    return spans
-
-
-def _centred(cell: _Cell, first: int, extents: Sequence[tuple[float, float]], taken: set[int]) -> (
-    tuple[int, int]
-):  # fmt: skip
-    """The run of columns (from ``first`` on), holding the cell's own and none ``taken``,
-    whose middle is nearest the cell's; the narrowest such run on a tie."""
-    mid = (cell.x0 + cell.x1) / 2
-    best, distance = (cell.first, cell.last), float("inf")
-    for a in range(first, max(cell.first, first) + 1):
-        for b in range(max(cell.last, a), len(extents)):
-            if not taken.intersection(range(a, b + 1)):
-                d = abs((extents[a][0] + extents[b][1]) / 2 - mid)
-                best, distance = ((a, b), d) if d < distance - 0.5 else (best, distance)
-    return best
-
-
 def _header_paths(
-    header: Sequence[_Row], below: float, first: int, extents: Sequence[tuple[float, float]],
+    header: Sequence[GridRow], below: float, first: int, extents: Sequence[tuple[float, float]],
     rules: Sequence[Rule],
 ) -> list[tuple[str, ...]]:  # fmt: skip
     """Each value column's header path, top row first. A spanning cell heads the columns
@@ -363,7 +246,7 @@ def _header_paths(
                 span = (first, len(extents) - 1)
             else:
                 own = set(range(cell.first, cell.last + 1))
-                span = _centred(cell, first, extents, taken - own)
+                span = centred(cell, first, extents, taken - own)
             taken |= set(range(span[0], span[1] + 1))
             part = _clean(cell.text)
             for path in paths[max(span[0], first) - first : span[1] + 1 - first]:
@@ -372,7 +255,7 @@ def _header_paths(
     return [tuple(p) for p in paths]
 
 
-def _side_labels(words: Sequence[Word], rows: Sequence[_Row], rules: Sequence[float]) -> (
+def _side_labels(words: Sequence[Word], rows: Sequence[GridRow], rules: Sequence[float]) -> (
     list[list[str]]
 ):  # fmt: skip
     """For each row, the labels set sideways beside the table (read bottom-up, as
@@ -406,7 +289,7 @@ def _block(y: float, rules: Sequence[float]) -> int:
 
 
 def _body(
-    rows: Sequence[_Row], labels: int, paths: Sequence[tuple[str, ...]], rules: Sequence[float],
+    rows: Sequence[GridRow], labels: int, paths: Sequence[tuple[str, ...]], rules: Sequence[float],
     sides: Sequence[Sequence[str]],
 ) -> list[TableRow]:  # fmt: skip
     """Data rows. A lone cell of words starts a row group (until the next, or a rule after
@@ -415,7 +298,7 @@ def _body(
     columns heads the rows below it (a table in two halves, one under the other)."""
     out: list[TableRow] = []
     group, used, fills, block = "", 0, [""] * labels, 0
-    numbers = any(map(_is_data, rows))
+    numbers = any(map(is_data, rows))
     for i, row in enumerate(rows):
         if _block((row.top + row.bottom) / 2, rules) != block:
             fills, block = [""] * labels, _block((row.top + row.bottom) / 2, rules)
@@ -456,10 +339,10 @@ def _body(
     return out
 
 
-def _spread_single(cells: Sequence[_Cell], first: int, count: int) -> list[_Cell]:
+def _spread_single(cells: Sequence[GridCell], first: int, count: int) -> list[GridCell]:
     """One header cell per value column from a header row of one-column cells."""
     by_column = {c.first: c for c in cells if c.first == c.last}
-    return [by_column.get(first + k, _Cell(0, 0, "", 0.0, 0.0)) for k in range(count)]
+    return [by_column.get(first + k, GridCell(0, 0, "", 0.0, 0.0)) for k in range(count)]
 
 
 def _signed(row: TableRow) -> bool | None:
@@ -488,10 +371,10 @@ def _baselines(rows: Sequence[TableRow], offset: int) -> list[TableRow]:
     return out
 
 
-def _restrict(rows: Sequence[_Row], lo: int, hi: int) -> list[_Row]:
+def _restrict(rows: Sequence[GridRow], lo: int, hi: int) -> list[GridRow]:
     """The rows' cells in columns ``lo`` to ``hi - 1``, numbered from 0."""
     return [
-        _Row([_Cell(max(c.first, lo) - lo, min(c.last, hi - 1) - lo, c.text, c.x0, c.x1)
+        GridRow([GridCell(max(c.first, lo) - lo, min(c.last, hi - 1) - lo, c.text, c.x0, c.x1)
               for c in row.cells if c.first < hi and c.last >= lo], row.top, row.bottom)
         for row in rows
     ]  # fmt: skip
@@ -509,10 +392,10 @@ def _folds(paths: Sequence[tuple[str, ...]], labels: int) -> list[tuple[int, int
 
 def _table(caption: _Caption, lines: Sequence[TextLine], layout: PageLayout) -> Table | None:
     """The table made of ``lines`` (top to bottom), or None when they hold no grid."""
-    cuts = _boundaries(lines)
+    cuts = column_cuts(lines)
     if len(lines) < 2 or not cuts:
         return None
-    columns, rows = len(cuts) + 1, _grid(lines, cuts)
+    columns, rows = len(cuts) + 1, grid(lines, cuts)
     x0 = min(s.x0 for line in lines for s in line.segs)
     x1 = max(s.x1 for line in lines for s in line.segs)
     top, bottom = lines[0].top, lines[-1].bottom
@@ -521,14 +404,14 @@ def _table(caption: _Caption, lines: Sequence[TextLine], layout: PageLayout) -> 
     ruled = [
         i for i in range(1, len(rows)) if _block(rows[i].top, long) > _block(rows[0].top, long)
     ]
-    start = next((i for i, r in enumerate(rows) if _is_data(r)), ruled[0] if ruled else 1)
+    start = next((i for i, r in enumerate(rows) if is_data(r)), ruled[0] if ruled else 1)
     start = start if start <= 8 else 1
     while start > 1 and len(rows[start - 1].cells) == 1 < len(rows[start - 2].cells):
         start -= 1  # a lone label under the header starts the first row group
     header, body = rows[:start], rows[start:]
     if not body:
         return None
-    extents = _extents(rows, columns)
+    extents = column_extents(rows, columns)
     sideways = [
         w
         for w in layout.words
@@ -536,9 +419,9 @@ def _table(caption: _Caption, lines: Sequence[TextLine], layout: PageLayout) -> 
     ]
     data: list[TableRow] = []
     whole = _header_paths(header, body[0].top, 0, extents, rules)
-    for lo, hi in _folds(whole, _label_columns(body, columns)):
+    for lo, hi in _folds(whole, label_columns(body, columns)):
         part = _restrict(body, lo, hi)
-        labels = _label_columns(part, hi - lo)
+        labels = label_columns(part, hi - lo)
         paths = _header_paths(_restrict(header, lo, hi), body[0].top, labels, extents[lo:hi], rules)
         sides = _side_labels(sideways, part, long) if lo == 0 else [[] for _ in part]
         data += _baselines(_body(part, labels, paths, long, sides), len(data))

@@ -17,7 +17,7 @@ these figures; the test parts are never read. ``--rows DIR`` keeps each model's 
 features can be compared again without scoring anything. With more than one model, each
 after the first is compared with it claim by claim: the difference in claim macro-F1 with
 its 90% paired bootstrap interval, so that a gain these few claims cannot tell from chance
-reads as one.
+reads as one. Last, the open checks' abstract-level label-only precision, recall and F1.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from pathlib import Path
 
 from synth.core.progress import ProgressLog
 from synth.core.settings import Settings
+from synth.core.types import Label
 from synth.evaluate.build import HEAD_FEATURES, calibration_rows
 from synth.evaluate.calibrate import (
     CONFIDENCE_FOLDS,
@@ -50,6 +51,7 @@ from synth.verify.metrics import (
 
 CLASSES = [label.value for label in ORDER]
 REFUTED = ORDER[1].value
+NEI = Label.NOT_ENOUGH_INFO
 
 
 def mapped_confidence(held: HeldOut) -> list[float]:
@@ -97,6 +99,21 @@ def report(name: str, rows: Rows, held: HeldOut) -> list[str]:
             f"{expected_calibration_error([mapped[i] for i in c], right):.3f} | "
             f"{'-' if area is None else f'{area:.3f}'} |"
         )
+    return lines
+
+
+def open_papers(rows: Rows, held: HeldOut) -> list[str]:
+    """Markdown rows per SciFact-format set: the abstract-level label-only precision, recall
+    and F1 of the open checks (BM25's top 3 papers; recall over the gold evidence papers of
+    the claims' cited checks), the shape of the issue's open-retrieval target."""
+    lines = []
+    for source in sorted({s for s, k in zip(rows.sources, rows.kinds, strict=True) if k == "open"}):
+        mine = [i for i, s in enumerate(rows.sources) if s == source]
+        gold = sum(rows.kinds[i] == "cited" and ORDER[rows.labels[i]] is not NEI for i in mine)
+        said = [i for i in mine if rows.kinds[i] == "open" and held.papers[i].label is not NEI]
+        right = sum(held.papers[i].label is ORDER[rows.labels[i]] for i in said)
+        p, r = right / max(len(said), 1), right / max(gold, 1)
+        lines.append(f"| {source} | {p:.3f} | {r:.3f} | {2 * p * r / max(p + r, 1e-9):.3f} |")
     return lines
 
 
@@ -155,12 +172,16 @@ def main() -> None:
         "claim macro-F1 / REFUTED F1 | ECE raw -> mapped | AUROC |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    checks = []
+    checks, opened = [], []
     for model in args.models:
         rows = model_rows(model, args, settings, progress)
         held = held_out_verdicts(rows, HEAD_FEATURES)
         lines += report(model.name, rows, held)
         checks.append((model.name, rows, claim_checks(rows, held)))
+        opened += [f"| {model.name} " + line for line in open_papers(rows, held)]
+    lines += ["", "Open checks, abstract-level label-only:", "",
+              "| model | set | precision | recall | F1 |", "|---|---|---|---|---|",
+              *opened]  # fmt: skip
     if len(checks) > 1:
         base_name, base_rows, base = checks[0]
         lines += ["", f"Claim macro-F1 against {base_name} (90% paired bootstrap interval):", "",

@@ -42,8 +42,10 @@ _GOLD = {"SUPPORT": Label.SUPPORTED, "CONTRADICT": Label.REFUTED}
 class Rows:
     """Feature rows with their gold labels (indices into ``ORDER``) and data set names;
     rows the checker made also keep the scores they came from (``scores``), which claim
-    check they belong to (``checks``, numbered from 0) and that claim's gold label
-    (``claim_labels``), so held-out verdicts can be formed as the checker forms them."""
+    check they belong to (``checks``, numbered from 0), that claim's gold label
+    (``claim_labels``), so held-out verdicts can be formed as the checker forms them, and
+    how the check chose its papers (``kinds``: "cited", "open" for BM25's top papers,
+    "pair" for given evidence)."""
 
     features: list[dict[str, float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
@@ -51,6 +53,7 @@ class Rows:
     scores: list[PaperScores] = field(default_factory=list)
     checks: list[int] = field(default_factory=list)
     claim_labels: list[int] = field(default_factory=list)
+    kinds: list[str] = field(default_factory=list)
 
     def extend(self, other: Rows) -> None:
         offset = max(self.checks, default=-1) + 1
@@ -60,6 +63,7 @@ class Rows:
         self.scores += other.scores
         self.checks += [offset + check for check in other.checks]
         self.claim_labels += other.claim_labels
+        self.kinds += other.kinds
 
     def subset(self, keep: Sequence[int]) -> Rows:
         """The rows at the indices ``keep``, in that order."""
@@ -68,11 +72,12 @@ class Rows:
             return [column[i] for i in keep] if column else []
 
         return Rows(pick(self.features), pick(self.labels), pick(self.sources),
-                    pick(self.scores), pick(self.checks), pick(self.claim_labels))  # fmt: skip
+                    pick(self.scores), pick(self.checks), pick(self.claim_labels),
+                    pick(self.kinds))  # fmt: skip
 
 
 def _add(rows: Rows, checker: Checker, claim: Claim, hits: Sequence[Hit], gold: dict[str, Label],
-         source: str, claim_label: Label) -> None:  # fmt: skip
+         source: str, claim_label: Label, kind: str) -> None:  # fmt: skip
     _, scores = checker.assess(claim, hits)
     check = max(rows.checks, default=-1) + 1
     for paper in scores:
@@ -82,6 +87,7 @@ def _add(rows: Rows, checker: Checker, claim: Claim, hits: Sequence[Hit], gold: 
         rows.scores.append(paper)
         rows.checks.append(check)
         rows.claim_labels.append(ORDER.index(claim_label))
+        rows.kinds.append(kind)
 
 
 def bm25_papers(store: Store, claim: str, count: int = OPEN_PAPERS) -> list[str]:
@@ -104,11 +110,11 @@ def scifact_rows(
         claim = Claim(text=item.claim)
         gold = {doc: _GOLD[label] for doc, label in item.gold.items()}
         claim_label = _GOLD.get(item.label, Label.NOT_ENOUGH_INFO)
-        for refs in ([d for d in item.cited_doc_ids if d in stored],
-                     bm25_papers(checker.store, item.claim)):  # fmt: skip
+        for kind, refs in (("cited", [d for d in item.cited_doc_ids if d in stored]),
+                           ("open", bm25_papers(checker.store, item.claim))):  # fmt: skip
             if refs:
                 hits = checker.retriever.search(item.claim, checker.papers(refs))
-                _add(rows, checker, claim, hits, gold, source, claim_label)
+                _add(rows, checker, claim, hits, gold, source, claim_label, kind)
         progress.update(f"calibrating on {source}", done, len(claims))
     return rows
 
@@ -123,7 +129,7 @@ def pair_rows(
         label = Label(PAIR_LABELS[pair.label])
         hits = evidence_hits(checker, pair.premise)
         gold = {hits[0].found.passage.paper_id: label} if hits else {}
-        _add(rows, checker, Claim(text=pair.hypothesis), hits, gold, source, label)
+        _add(rows, checker, Claim(text=pair.hypothesis), hits, gold, source, label, "pair")
         progress.update(f"calibrating on {source}", done, len(pairs))
     return rows
 

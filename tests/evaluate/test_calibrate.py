@@ -77,6 +77,7 @@ def test_rows_of_two_sets_keep_their_claim_checks_apart(store: Store) -> None:
     # claim 1 (SUPPORT): its cited paper, then BM25's three; claim 2 (CONTRADICT): two and two
     assert rows.checks == [0, 1, 1, 1, 2, 3, 3]
     assert rows.claim_labels == [S, S, S, S, R, R, R]
+    assert rows.kinds == ["cited", "open", "open", "open", "cited", "open", "open"]
     assert [s.paper_id for s in rows.scores] == ["201", "201", "206", "203", "202", "202", "203"]
     both = Rows()
     both.extend(rows)
@@ -84,6 +85,7 @@ def test_rows_of_two_sets_keep_their_claim_checks_apart(store: Store) -> None:
     assert both.checks == [0, 1, 1, 1, 2, 3, 3, 4, 5, 5, 5, 6, 7, 7]
     picked = both.subset([8, 0])
     assert (picked.checks, picked.labels, picked.sources) == ([5, 0], [S, S], ["scifact"] * 2)
+    assert picked.kinds == ["open", "cited"]
     assert picked.scores == [rows.scores[1], rows.scores[0]]
     assert Rows([{"rank": 0.0}], [S], ["x"]).subset([0]).scores == []  # hand-made rows
 
@@ -172,7 +174,7 @@ def test_pair_rows_one_row_a_pair_labelled_by_the_pair(store: Store) -> None:
     sink = Recorder()
     rows = pair_rows(checker(store), PAIRS, "healthver", sink)
     assert rows.labels == [S, N, R]
-    assert rows.sources == ["healthver"] * 3
+    assert rows.sources == ["healthver"] * 3 and rows.kinds == ["pair"] * 3
     entail = [row["entail"] for row in rows.features]
     contradict = [row["contradict"] for row in rows.features]
     assert entail == pytest.approx([logit(0.9), logit(0.05), logit(0.1)])

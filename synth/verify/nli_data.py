@@ -20,10 +20,10 @@ from pathlib import Path
 
 from synth.core.errors import SynthError
 from synth.core.settings import ChunkSettings
+from synth.core.text import content_words
 from synth.corpus.parsing.chunk import chunk_page
 from synth.corpus.sources.local import read_jsonl
 from synth.corpus.sources.scifact import SciFactClaim
-from synth.report.themes import content_words
 from synth.verify.datasets import CONTRA, ENTAIL, NEUTRAL, Pair
 from synth.verify.nli import premise_text
 

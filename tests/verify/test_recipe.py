@@ -230,7 +230,7 @@ def test_recipe_sources_in_order_without_repeats() -> None:
 
 
 def test_default_recipe_names_only_known_sources() -> None:
-    known = {"snli", "offtopic", *IN_DOMAIN, *DATASETS}
+    known = {"snli", "offtopic", *IN_DOMAIN, *HARD_SOURCES, *DATASETS}
     assert set(DEFAULT_RECIPE.sources()) <= known
     assert all(stage.epochs >= 1 for stage in DEFAULT_RECIPE.stages)
 
@@ -257,7 +257,8 @@ def test_snli_only_holds_out_part_of_the_test_file(
     [
         (
             DEFAULT_RECIPE,
-            "mnli, fever, scitail, covidfact, climate-fever, healthver, citint, offtopic, scifact",
+            "mnli, fever, scitail, covidfact, climate-fever, healthver, citint, offtopic, scifact, "
+            "scifact-hard, citint-hard",
         ),
         (Recipe("mine", (Stage("a", {"snli": 0}), Stage("b", {"healthver": 0}))), "healthver"),
     ],

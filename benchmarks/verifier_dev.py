@@ -47,6 +47,7 @@ from synth.verify.metrics import (
     expected_calibration_error,
     macro_f1,
     per_class,
+    prf,
 )
 
 CLASSES = [label.value for label in ORDER]
@@ -112,8 +113,8 @@ def open_papers(rows: Rows, held: HeldOut) -> list[str]:
         gold = sum(rows.kinds[i] == "cited" and ORDER[rows.labels[i]] is not NEI for i in mine)
         said = [i for i in mine if rows.kinds[i] == "open" and held.papers[i].label is not NEI]
         right = sum(held.papers[i].label is ORDER[rows.labels[i]] for i in said)
-        p, r = right / max(len(said), 1), right / max(gold, 1)
-        lines.append(f"| {source} | {p:.3f} | {r:.3f} | {2 * p * r / max(p + r, 1e-9):.3f} |")
+        got = prf(right, len(said), gold)
+        lines.append(f"| {source} | {got.precision:.3f} | {got.recall:.3f} | {got.f1:.3f} |")
     return lines
 
 

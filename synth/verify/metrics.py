@@ -21,7 +21,17 @@ class PRF:
         return {"precision": self.precision, "recall": self.recall, "f1": self.f1}
 
 
-def _prf(correct: int, predicted: int, gold: int) -> PRF:
+def prf(correct: int, predicted: int, gold: int) -> PRF:
+    """Precision, recall and F1 from counts (each 0 when its denominator is).
+
+    Args:
+        correct: Predictions that were right.
+        predicted: Predictions made.
+        gold: Gold items there were to find.
+
+    Returns:
+        The three figures.
+    """
     p = correct / predicted if predicted else 0.0
     r = correct / gold if gold else 0.0
     return PRF(p, r, 2 * p * r / (p + r) if p + r else 0.0)
@@ -40,7 +50,7 @@ def abstract_label_only(
         for doc, label in docs.items()
         if gold.get(claim, {}).get(doc) == label
     )
-    return _prf(correct, n_pred, n_gold)
+    return prf(correct, n_pred, n_gold)
 
 
 def _paired(gold: Sequence[str], predicted: Sequence[str]) -> None:
@@ -62,7 +72,7 @@ def per_class(
     _paired(gold, predicted)
     pairs = list(zip(gold, predicted, strict=True))
     return {
-        c: _prf(
+        c: prf(
             sum(g == p == c for g, p in pairs),
             sum(p == c for _, p in pairs),
             sum(g == c for g, _ in pairs),

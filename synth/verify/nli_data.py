@@ -140,6 +140,7 @@ def hard_negatives(
     for doc in sorted(words):
         for w in words[doc]:
             postings.setdefault(w, []).append(doc)
+    sentence_terms: dict[str, list[set[str]]] = {}  # per abstract, on first use
     pairs: list[Pair] = []
     for claim in claims:
         own = _terms(claim.claim) & idf.keys()
@@ -153,7 +154,9 @@ def hard_negatives(
         cap = HARD_MAX_SHARE * sum(idf[w] for w in terms)
         for doc in ranked[:per_claim]:
             abstract = abstracts[doc]
-            scores = [sum(idf[w] for w in _terms(s) & own) for s in abstract.sentences]
+            if doc not in sentence_terms:
+                sentence_terms[doc] = [_terms(s) for s in abstract.sentences]
+            scores = [sum(idf[w] for w in said & own) for said in sentence_terms[doc]]
             fit = [(score, -i) for i, score in enumerate(scores) if 0 < score <= cap]
             if not fit:
                 continue

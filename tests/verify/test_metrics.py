@@ -17,6 +17,7 @@ from synth.verify.metrics import (
     expected_calibration_error,
     macro_f1,
     per_class,
+    prf,
     reliability,
 )
 
@@ -276,3 +277,9 @@ def test_bootstrap_is_reproducible_and_checks_its_arguments() -> None:
     for size, draws, level in ((0, 10, 0.9), (4, 0, 0.9), (4, 10, 1.0)):
         with pytest.raises(SynthError, match="no bootstrap interval"):
             bootstrap_interval(mean, size, draws, level)
+
+
+def test_prf_from_counts_and_zero_denominators() -> None:
+    # 3 right of 4 said, of 6 to find: P 0.75, R 0.5, F1 2 * 0.375 / 1.25 = 0.6
+    assert prf(3, 4, 6) == PRF(0.75, 0.5, pytest.approx(0.6))
+    assert prf(0, 0, 0) == PRF(0.0, 0.0, 0.0)

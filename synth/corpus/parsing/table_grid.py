@@ -59,7 +59,7 @@ def column_cuts(lines: Sequence[TextLine]) -> list[float]:
     return cuts[: MAX_COLUMNS - 1]
 
 
-def column_of(x: float, cuts: Sequence[float]) -> int:
+def _column_of(x: float, cuts: Sequence[float]) -> int:
     return sum(x > c for c in cuts)
 
 
@@ -72,14 +72,14 @@ def grid(lines: Sequence[TextLine], cuts: Sequence[float]) -> list[GridRow]:
         wordy = len(line.segs) == 1 or not any(is_numeric(s.text) for s in line.segs)
         cells: list[GridCell] = []
         for seg in line.segs:
-            first = column_of(seg.x0 + 1.0, cuts)
-            last = max(first, column_of(seg.x1 - 1.0, cuts))
+            first = _column_of(seg.x0 + 1.0, cuts)
+            last = max(first, _column_of(seg.x1 - 1.0, cuts))
             if first == last or wordy:
                 cells.append(GridCell(first, last, seg.text, seg.x0, seg.x1))
                 continue
             by_column: dict[int, list[Word]] = {}
             for w in seg.words:
-                by_column.setdefault(column_of((w.x0 + w.x1) / 2, cuts), []).append(w)
+                by_column.setdefault(_column_of((w.x0 + w.x1) / 2, cuts), []).append(w)
             for k, words in sorted(by_column.items()):
                 cells.append(GridCell(k, k, join_words(words), words[0].x0, words[-1].x1))
         merged: list[GridCell] = []

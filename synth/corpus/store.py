@@ -256,8 +256,21 @@ class Store:
         if version < SCHEMA_VERSION and self.read_only:
             raise read_only_failure(path, f"its schema ({version}) must be brought up to date")
         if version < SCHEMA_VERSION:  # a new (or older) database: nothing written otherwise
-            self._conn.executescript(_SCHEMA)  # idempotent: every statement is IF NOT EXISTS
-            self._conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            self._create_schema()
+
+    def _create_schema(self) -> None:
+        """Every table, index and trigger, and the schema version, in one transaction: a
+        process killed half way leaves no half-made schema for a reader to trip on. Every
+        statement is IF NOT EXISTS, so two processes creating one database both succeed.
+        (sqlite3's ``executescript`` commits before it runs, so the script holds its own
+        BEGIN and COMMIT.)"""
+        script = f"BEGIN IMMEDIATE;\n{_SCHEMA}PRAGMA user_version={SCHEMA_VERSION};\nCOMMIT;"
+        try:
+            self._conn.executescript(script)
+        except BaseException:
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
+            raise
 
     def _open(self) -> sqlite3.Connection:
         path = self.path

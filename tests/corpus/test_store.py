@@ -83,6 +83,24 @@ def test_a_failure_mid_paper_leaves_nothing_of_it(tmp_path: Path) -> None:
         assert _fts(store, "same") == 0 and _fts(store, "kept") == 1
 
 
+def test_a_schema_that_fails_half_way_is_rolled_back_whole(tmp_path: Path) -> None:
+    # A table left by something else makes a later schema statement fail (its index names a
+    # column it lacks): the tables made before that statement must not stay behind, as
+    # they would if each statement committed alone (a kill there left "papers" without
+    # "passages" for a reader to trip on).
+    path = tmp_path / "db.sqlite"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE passages (x)")
+    conn.close()
+    with pytest.raises(sqlite3.OperationalError, match="paper"):
+        Store(path)
+    with sqlite3.connect(path) as conn:
+        names = [row[0] for row in conn.execute("SELECT name FROM sqlite_master")]
+        assert names == ["passages"]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    conn.close()
+
+
 def test_state_survives_reopening_in_wal_mode(tmp_path: Path) -> None:
     path = tmp_path / "db.sqlite"
     with Store(path) as store:

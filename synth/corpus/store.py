@@ -549,6 +549,14 @@ class Store:
         )
         return [(int(key), -float(score)) for key, score in rows]  # FTS5 bm25 is negative
 
+    def passage_ids(self, keys: list[int]) -> dict[int, str]:
+        """The content id of each passage key (keys that no longer exist are left out)."""
+        if not keys:
+            return {}
+        marks = ",".join("?" * len(keys))
+        rows = self._conn.execute(f"SELECT rowid, id FROM passages WHERE rowid IN ({marks})", keys)
+        return {int(key): str(ident) for key, ident in rows}
+
     def found(self, keys: list[int]) -> dict[int, Found]:
         """The passages with these keys, with their papers' titles."""
         if not keys:

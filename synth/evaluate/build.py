@@ -75,7 +75,8 @@ def calibration_rows(
                                               ("citint", paths.citint())):  # fmt: skip
         claims = [c for c in read_claims(claims_file) if claim_split(source, c.id, seed) == "calib"]
         claims = _sample(claims, CALIB_CLAIMS, seed)
-        with corpus_checker(settings, corpus, progress) as checker:
+        # every check names its papers: only theirs are embedded, not the whole corpus
+        with corpus_checker(settings, corpus, progress, embed_all=False) as checker:
             checker.features = tuple(features)
             rows.extend(scifact_rows(checker, claims, source, progress))
             if source == "citint":  # any checker judges given evidence: reuse this one

@@ -45,12 +45,14 @@ _TO_SCIFACT = {
 @contextmanager
 def corpus_checker(
     settings: Settings, corpus: Path, progress: ProgressSink | None = None,
-    max_papers: int | None = None, **adapters: Any,
+    max_papers: int | None = None, embed_all: bool = True, **adapters: Any,
 ) -> Iterator[Checker]:  # fmt: skip
     """A checker over the corpus's own store, ``SYNTH_HOME/eval/<hash of the corpus>``:
     papers of the user's corpus cannot be retrieved, and a second run reuses the stored
     passages and vectors. The verifier is the settings' own (``SYNTH_HOME/models``);
-    ``adapters`` (scorer, embedder, reranker) replace the configured ones."""
+    ``adapters`` (scorer, embedder, reranker) replace the configured ones. Without
+    ``embed_all``, passages are embedded only when a check names their papers (enough for
+    checks that all name theirs; a whole-corpus search still embeds everything first)."""
     try:
         digest = content_id("corpus", corpus.read_bytes())
     except OSError as exc:
@@ -66,14 +68,14 @@ def corpus_checker(
         if len(failed) == len(outcomes):
             raise SynthError(f"{corpus}: no abstract could be read", str(failed[0].error))
 
-    with eval_checker(own, digest, load, progress, **adapters) as checker:
+    with eval_checker(own, digest, load, progress, embed_all, **adapters) as checker:
         yield checker
 
 
 @contextmanager
 def eval_checker(
     settings: Settings, key: str, load: Callable[[Ingestor], None],
-    progress: ProgressSink | None = None, **adapters: Any,
+    progress: ProgressSink | None = None, embed_all: bool = True, **adapters: Any,
 ) -> Iterator[Checker]:  # fmt: skip
     """A checker over a store of a benchmark's own, ``SYNTH_HOME/eval/<key>``, filled by
     ``load`` (a second run finds its papers and vectors stored), with the settings' own
@@ -85,6 +87,8 @@ def eval_checker(
         key: The store's folder name under ``eval/``.
         load: Puts the papers in through the ingestor given; raises when it cannot.
         progress: Where ingest and embedding progress goes.
+        embed_all: Embed every passage and bring the index up to date first (False:
+            leave it to the checks, as :meth:`Retriever.search` does).
         **adapters: scorer, embedder, reranker, as :func:`configured_checker` takes them.
 
     Returns:
@@ -94,7 +98,8 @@ def eval_checker(
     with Store(own.db_path) as store:
         load(Ingestor(store, own, progress))
         checker = configured_checker(store, own, progress, settings.models_dir, **adapters)
-        checker.retriever.prepare()
+        if embed_all:
+            checker.retriever.prepare()
         yield checker
 
 

@@ -20,11 +20,30 @@ def top_k(scores: npt.ArrayLike, k: int) -> list[int]:
     return [int(i) for i in np.argsort(-values, kind="stable")[:k]]
 
 
-def rank(scored: Iterable[tuple[K, float]]) -> list[K]:
-    """Ids ordered by descending score (ties by first appearance)."""
+def rank(
+    scored: Iterable[tuple[K, float]], tiebreak: Callable[[K], str] | None = None,
+    decimals: int | None = None,
+) -> list[K]:  # fmt: skip
+    """Ids ordered by descending score.
+
+    Args:
+        scored: (id, score) pairs.
+        tiebreak: Orders tied ids (ascending); without it ties keep their order of
+            appearance.
+        decimals: Scores equal when rounded to this many places tie (None: only equal
+            scores tie).
+
+    Returns:
+        The ids, best first.
+    """
     items = list(scored)
-    order = sorted(range(len(items)), key=lambda i: (-items[i][1], i))
-    return [items[i][0] for i in order]
+
+    def key(i: int) -> tuple[float, str, int]:
+        ident, score = items[i]
+        value = round(score, decimals) if decimals is not None else score
+        return -value, tiebreak(ident) if tiebreak else "", i
+
+    return [items[i][0] for i in sorted(range(len(items)), key=key)]
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[K]], k: int = 60) -> list[tuple[K, float]]:

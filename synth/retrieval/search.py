@@ -25,6 +25,7 @@ from synth.retrieval.fusion import first_groups, rank, reciprocal_rank_fusion, t
 from synth.retrieval.index import DenseIndex
 
 EMBED_BATCH = 512  # passages embedded and stored per transaction
+SCORE_DECIMALS = 5  # retrieval scores closer than this tie (and go by passage id)
 
 
 @dataclass(frozen=True)
@@ -95,16 +96,15 @@ class Retriever:
             self.progress.update("embedding passages", done, pending)
 
     def _dense(self, query: np.ndarray, papers: list[Paper] | None) -> list[tuple[int, float]]:
-        k = self.settings.retrieve.dense_k
+        """(key, cosine) of the index's ``dense_k`` nearest passages, or of every passage of
+        ``papers`` (few: searched exactly, cut to ``dense_k`` once ranked)."""
         if papers is None:
-            hits = self.index.search(query, k)
+            hits = self.index.search(query, self.settings.retrieve.dense_k)
             keys = self.store.seq_keys([seq for seq, _ in hits])
             return [(keys[seq], s) for seq, s in hits if seq in keys]
         vectors = self.store.vectors(self.embedder.name, papers=papers)  # small: exact search
-        if not len(vectors.keys):
-            return []
-        sims = vectors.matrix @ query
-        return [(int(vectors.keys[i]), float(sims[i])) for i in top_k(sims, k)]
+        sims = vectors.matrix @ query if len(vectors.keys) else []
+        return [(int(key), float(sim)) for key, sim in zip(vectors.keys, sims, strict=True)]
 
     def search(self, claim: str, papers: list[Paper] | None = None) -> list[Hit]:
         """The best ``top_k`` passages for ``claim`` (within ``papers`` when given: only
@@ -114,9 +114,19 @@ class Retriever:
         elif not self._ready:
             self.prepare()
         cfg = self.settings.retrieve
-        dense = dict(self._dense(self.embedder.encode([claim])[0], papers))
-        sparse = dict(self.store.bm25(claim, cfg.sparse_k, papers))
-        fused = reciprocal_rank_fusion([rank(dense.items()), rank(sparse.items())], k=cfg.rrf_k)
+        scored = self._dense(self.embedder.encode([claim])[0], papers)
+        bm25 = self.store.bm25(claim, cfg.sparse_k, papers)
+        # Equal scores (a passage stored twice; vectors of one text differ in the 7th place
+        # with the batch they were embedded in) go by passage id, not by the order the store
+        # happened to embed or number them in: the same papers give the same evidence.
+        ids = self.store.passage_ids([key for key, _ in (*scored, *bm25)])
+        by_dense, by_bm25 = (rank(hits, lambda key: ids.get(key, ""), SCORE_DECIMALS)
+                             for hits in (scored, bm25))  # fmt: skip
+        by_dense = by_dense[: cfg.dense_k]
+        kept_dense = set(by_dense)
+        dense = {key: score for key, score in scored if key in kept_dense}
+        sparse = dict(bm25)
+        fused = reciprocal_rank_fusion([by_dense, by_bm25], k=cfg.rrf_k)
         size = cfg.top_k * 3 if self.reranker else cfg.top_k
         limit = cfg.max_papers if papers is None else None  # named papers are all kept
         pool = fused[: size * 5 if limit else size]

@@ -331,6 +331,15 @@ def test_fts_query_lowercases_and_dedups() -> None:
     assert fts_query("Sleep sleep SLEEP memory 7 a") == '"sleep" OR "memory" OR "7"'
 
 
+def test_passage_ids_maps_keys_to_content_ids_and_skips_unknown_keys(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        passage = _passage("a.txt", "Kept.")
+        store.add(_paper("p_1", "a.txt"), [], [passage], False)
+        ((key, _),) = store.bm25("kept", 1)
+        assert store.passage_ids([key, 999]) == {key: passage.id}
+        assert store.passage_ids([]) == {}
+
+
 def test_found_returns_passages_with_their_titles(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         _paper_with(store, "p_1", "a.txt", ["First.", "Second."], title="Paper A")

@@ -14,7 +14,7 @@ from synth.core.settings import Settings
 from synth.corpus.ingest import Ingestor
 from synth.corpus.sources.scifact import Rationale, SciFactClaim, read_claims
 from synth.corpus.store import Store
-from synth.evaluate.scifact import evaluate
+from synth.evaluate.scifact import corpus_checker, evaluate
 from synth.retrieval.search import Retriever
 
 RULES = {
@@ -78,3 +78,21 @@ def test_a_claim_synth_check_refuses_counts_as_not_enough_info(scifact_store: St
     assert set(result["refused"]) == {"f1"} and "French" in result["refused"]["f1"]
     assert result["claims"] == 2
     assert result["oracle"]["per_class_f1"]["CONTRADICT"] == 0.0  # the refused claim: missed
+
+
+@pytest.mark.parametrize("embed_all", [True, False])
+def test_a_corpus_checker_embeds_everything_or_only_the_papers_checks_name(
+    embed_all: bool,
+) -> None:
+    corpus = FIXTURES / "scifact" / "corpus.jsonl"
+    embedder = HashingEmbedder()
+    adapters = {"embedder": embedder, "scorer": PhraseScorer(RULES)}
+    with corpus_checker(Settings(), corpus, embed_all=embed_all, **adapters) as checker:
+        store, total = checker.store, checker.store.count_passages()
+        assert store.count_unembedded(embedder.name) == (0 if embed_all else total)
+        papers = checker.papers(["201"])
+        own = store.count_unembedded(embedder.name, papers)
+        assert (own == 0) is embed_all
+        checker.retriever.search("warm bath before bed", papers)
+        assert store.count_unembedded(embedder.name, papers) == 0  # embedded either way
+        assert store.count_unembedded(embedder.name) == (0 if embed_all else total - own)

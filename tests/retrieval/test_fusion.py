@@ -83,6 +83,20 @@ def test_rank_accepts_an_iterator() -> None:
     assert rank(iter([("a", 0.1), ("b", 0.2)])) == ["b", "a"]  # 0.2 > 0.1
 
 
+def test_rank_breaks_ties_by_the_key_given_not_by_appearance() -> None:
+    scored = [("z", 0.5), ("b", 0.9), ("a", 0.5)]
+    assert rank(scored) == ["b", "z", "a"]  # appearance
+    assert rank(scored, tiebreak=str) == ["b", "a", "z"]  # "a" < "z"
+
+
+def test_rank_with_decimals_ties_scores_equal_to_that_place() -> None:
+    # 0.3000001 and 0.3 round to 0.3 at 5 places: a tie, so the key decides; 0.30002
+    # rounds to 0.30002 and stays ahead
+    scored = [("y", 0.3000001), ("x", 0.3), ("w", 0.30002)]
+    assert rank(scored, tiebreak=str) == ["w", "y", "x"]  # exact scores: 0.3000001 > 0.3
+    assert rank(scored, tiebreak=str, decimals=5) == ["w", "x", "y"]
+
+
 # ---------------------------------------------------------------------------------------
 # reciprocal_rank_fusion
 

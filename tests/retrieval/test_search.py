@@ -4,6 +4,7 @@ bag-of-words embedder and rerankers written here (no models, no mocks)."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pytest
 from fakes import HashingEmbedder
@@ -267,3 +268,30 @@ def test_whole_corpus_evidence_comes_from_the_best_papers(
     best = ranked.search(claim)[0].found.passage.paper_id
     limited = Retriever(store, HashingEmbedder(), _settings(top_k=10, max_papers=1))
     assert {h.found.passage.paper_id for h in limited.search(claim)} == {best}
+
+
+def test_the_same_papers_give_the_same_evidence_whatever_the_store_history(
+    tmp_path: Path,
+) -> None:
+    # Two papers state one sentence word for word, so its two passages tie on both sides.
+    # Stored (numbered) and embedded in opposite orders, two stores must still rank them
+    # alike: ties go by passage id, not by the order a store happened to take them in.
+    shared = "Melatonin shortens the time taken to fall asleep."
+    texts = {
+        "a.txt": [shared, "Light at night delays melatonin release."],
+        "b.txt": [shared, "Naps after lunch help recall."],
+    }
+    found = []
+    for order in (["a.txt", "b.txt"], ["b.txt", "a.txt"]):
+        settings = Settings(home=tmp_path / order[0])
+        settings = settings.model_copy(
+            update={"retrieve": settings.retrieve.model_copy(update={"max_papers": None})}
+        )
+        with Store(settings.db_path) as store:
+            papers = [_add(store, pid, "Sleep", texts[pid]) for pid in order]
+            retriever = Retriever(store, HashingEmbedder(), settings)
+            named = retriever.search(shared, papers)  # embeds in the order named
+            whole = retriever.search(shared)
+            found.append([[h.found.passage.id for h in hits] for hits in (named, whole)])
+    assert found[0] == found[1]
+    assert len(found[0][0]) == 4

@@ -26,6 +26,7 @@ from synth.core.types import AddStatus, PageText, Paper, Passage
 
 SCHEMA_VERSION = 2  # 2: embeddings
 BUSY_SECONDS = 30.0  # how long a command waits for another one's write to finish
+IN_BATCH = 900  # keys per "IN (...)" query: under SQLite's smallest variable limit, 999
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY,
@@ -550,12 +551,16 @@ class Store:
         return [(int(key), -float(score)) for key, score in rows]  # FTS5 bm25 is negative
 
     def passage_ids(self, keys: list[int]) -> dict[int, str]:
-        """The content id of each passage key (keys that no longer exist are left out)."""
-        if not keys:
-            return {}
-        marks = ",".join("?" * len(keys))
-        rows = self._conn.execute(f"SELECT rowid, id FROM passages WHERE rowid IN ({marks})", keys)
-        return {int(key): str(ident) for key, ident in rows}
+        """The content id of each passage key (keys that no longer exist are left out).
+        Every passage of the papers a search names can be asked for at once, so the keys
+        go in batches that fit SQLite's smallest limit on a statement's variables."""
+        ids: dict[int, str] = {}
+        for start in range(0, len(keys), IN_BATCH):
+            part = keys[start : start + IN_BATCH]
+            marks = ",".join("?" * len(part))
+            sql = f"SELECT rowid, id FROM passages WHERE rowid IN ({marks})"
+            ids.update((int(key), str(ident)) for key, ident in self._conn.execute(sql, part))
+        return ids
 
     def found(self, keys: list[int]) -> dict[int, Found]:
         """The passages with these keys, with their papers' titles."""

@@ -340,6 +340,17 @@ def test_passage_ids_maps_keys_to_content_ids_and_skips_unknown_keys(tmp_path: P
         assert store.passage_ids([]) == {}
 
 
+def test_passage_ids_takes_more_keys_than_one_statement_may_hold(tmp_path: Path) -> None:
+    with Store(tmp_path / "db.sqlite") as store:
+        raw = store._conn._conn  # the sqlite3 connection inside the guard
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # SQLite's smallest limit
+        passage = _passage("a.txt", "Kept.")
+        store.add(_paper("p_1", "a.txt"), [], [passage], False)
+        ((key, _),) = store.bm25("kept", 1)
+        unknown = list(range(key + 1, key + 2_500))
+        assert store.passage_ids([*unknown, key]) == {key: passage.id}
+
+
 def test_found_returns_passages_with_their_titles(tmp_path: Path) -> None:
     with Store(tmp_path / "db.sqlite") as store:
         _paper_with(store, "p_1", "a.txt", ["First.", "Second."], title="Paper A")

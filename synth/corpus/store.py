@@ -7,6 +7,7 @@ leaves either the whole paper or none of it.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sqlite3
@@ -26,7 +27,10 @@ from synth.core.types import AddStatus, PageText, Paper, Passage
 
 SCHEMA_VERSION = 2  # 2: embeddings
 BUSY_SECONDS = 30.0  # how long a command waits for another one's write to finish
-IN_BATCH = 900  # keys per "IN (...)" query: under SQLite's smallest variable limit, 999
+# A set of keys goes to SQLite as one JSON array, read back with json_each: one variable
+# however many keys, so no query meets SQLite's limit on variables (999 in older builds).
+IN_KEYS = "IN (SELECT value FROM json_each(?))"
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY,
@@ -91,6 +95,11 @@ class Vectors:
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def _int_list(keys: list[int]) -> str:
+    """Integer keys (numpy's too) as the JSON array :data:`IN_KEYS` reads."""
+    return json.dumps([int(key) for key in keys])
 
 
 def fts_query(text: str) -> str:
@@ -460,8 +469,7 @@ class Store:
     def _paper_filter(self, papers: list[Paper] | None, column: str) -> tuple[str, list[str]]:
         if papers is None:
             return "", []
-        marks = ",".join("?" * len(papers))
-        return f" AND {column} IN ({marks})", [p.id for p in papers]
+        return f" AND {column} {IN_KEYS}", [json.dumps([p.id for p in papers])]
 
     def unembedded(
         self, model: str, limit: int, papers: list[Paper] | None = None
@@ -530,9 +538,8 @@ class Store:
         """Passage key of each vector ``seq`` (seqs that no longer exist are left out)."""
         if not seqs:
             return {}
-        marks = ",".join("?" * len(seqs))
         rows = self._conn.execute(
-            f"SELECT seq, passage FROM embeddings WHERE seq IN ({marks})", seqs
+            f"SELECT seq, passage FROM embeddings WHERE seq {IN_KEYS}", [_int_list(seqs)]
         )
         return {int(seq): int(key) for seq, key in rows}
 
@@ -551,26 +558,19 @@ class Store:
         return [(int(key), -float(score)) for key, score in rows]  # FTS5 bm25 is negative
 
     def passage_ids(self, keys: list[int]) -> dict[int, str]:
-        """The content id of each passage key (keys that no longer exist are left out).
-        Every passage of the papers a search names can be asked for at once, so the keys
-        go in batches that fit SQLite's smallest limit on a statement's variables."""
-        ids: dict[int, str] = {}
-        for start in range(0, len(keys), IN_BATCH):
-            part = keys[start : start + IN_BATCH]
-            marks = ",".join("?" * len(part))
-            sql = f"SELECT rowid, id FROM passages WHERE rowid IN ({marks})"
-            ids.update((int(key), str(ident)) for key, ident in self._conn.execute(sql, part))
-        return ids
+        """The content id of each passage key (keys that no longer exist are left out)."""
+        sql = f"SELECT rowid, id FROM passages WHERE rowid {IN_KEYS}"
+        rows = self._conn.execute(sql, [_int_list(keys)])
+        return {int(key): str(ident) for key, ident in rows}
 
     def found(self, keys: list[int]) -> dict[int, Found]:
         """The passages with these keys, with their papers' titles."""
         if not keys:
             return {}
-        marks = ",".join("?" * len(keys))
         rows = self._conn.execute(
             "SELECT s.rowid, s.record, json_extract(p.record, '$.title') FROM passages s "
-            f"JOIN papers p ON p.id = s.paper WHERE s.rowid IN ({marks})",
-            keys,
+            f"JOIN papers p ON p.id = s.paper WHERE s.rowid {IN_KEYS}",
+            [_int_list(keys)],
         )
         return {
             int(key): Found(int(key), Passage.model_validate_json(record), title or "")

@@ -340,15 +340,23 @@ def test_passage_ids_maps_keys_to_content_ids_and_skips_unknown_keys(tmp_path: P
         assert store.passage_ids([]) == {}
 
 
-def test_passage_ids_takes_more_keys_than_one_statement_may_hold(tmp_path: Path) -> None:
+def test_key_sets_pass_a_low_limit_on_a_statements_variables(tmp_path: Path) -> None:
+    # The retrieval tie-break asks for every passage of the papers a search names, and a
+    # search may name many papers: key sets go as one value, so SQLite's limit on a
+    # statement's variables (999 in older builds; 3 here) is never met.
     with Store(tmp_path / "db.sqlite") as store:
-        raw = store._conn._conn  # the sqlite3 connection inside the guard
-        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)  # SQLite's smallest limit
-        passage = _passage("a.txt", "Kept.")
-        store.add(_paper("p_1", "a.txt"), [], [passage], False)
-        ((key, _),) = store.bm25("kept", 1)
-        unknown = list(range(key + 1, key + 2_500))
-        assert store.passage_ids([*unknown, key]) == {key: passage.id}
+        papers = [_paper_with(store, f"p_{i}", f"{i}.txt", [f"Word {i} kept."]) for i in range(8)]
+        keys, _ = _embed_all(store)
+        store._conn._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 3)  # inside the guard
+        unknown = list(range(max(keys) + 1, max(keys) + 20))
+        assert set(store.passage_ids([*unknown, *keys])) == set(keys)
+        assert set(store.found([*unknown, *np.array(keys)])) == set(keys)  # numpy keys too
+        seqs = store.vectors(_MODEL).seqs
+        assert sorted(store.seq_keys([*seqs, 10_000])) == sorted(int(q) for q in seqs)
+        assert len(store.vectors(_MODEL, papers=papers).keys) == 8
+        assert len(store.bm25("kept", 20, papers=papers)) == 8
+        assert store.count_unembedded(_MODEL, papers) == 0
+        assert store.unembedded("other", 20, papers[:5]) != []
 
 
 def test_found_returns_passages_with_their_titles(tmp_path: Path) -> None:

@@ -10,8 +10,10 @@ every passage (the embedder of SYNTH_EMBED_MODEL, all-MiniLM-L6-v2 by default), 
 the exact FAISS index and, separately, an HNSW index; then checking the claims against the
 whole corpus through the Python API, as ``synth check`` does (``synth.open(home)``, then
 ``check_many``: the verifier of SYNTH_VERIFY_MODEL, by default the one shipped with synth,
-and its verdict head), then the same claims again without the head (sentences only and
-the threshold rule: the path before the head). torch runs on ``--threads`` CPU threads.
+and its verdict head, in the precision ``SYNTH_VERIFY_PRECISION`` gives: bf16 on a CPU with
+native bf16), then the same claims again in fp32 (the path before bf16; how many verdict
+labels differ is reported), then without the head (sentences only and the threshold
+rule: the path before the head). torch runs on ``--threads`` CPU threads.
 Reports seconds, claims/s and the process's peak resident memory as JSON.
 """
 
@@ -29,6 +31,7 @@ import synth
 from synth.api import Session
 from synth.corpus.sources.scifact import read_claims
 from synth.retrieval.index import DenseIndex
+from synth.verify.nli import HFNLIScorer, use_bf16
 
 
 def _timed(step: str, times: dict[str, float], start: float) -> float:
@@ -37,11 +40,10 @@ def _timed(step: str, times: dict[str, float], start: float) -> float:
     return now
 
 
-def _check_all(session: Session, claims: list[str]) -> float:
+def _check_all(session: Session, claims: list[str]) -> tuple[float, list[str]]:
     t = time.perf_counter()
-    for _ in session.check_many(claims):
-        pass
-    return time.perf_counter() - t
+    labels = [verdict.label.value for verdict in session.check_many(claims)]
+    return time.perf_counter() - t, labels
 
 
 def main() -> None:
@@ -77,11 +79,20 @@ def main() -> None:
             t = _timed("index_hnsw_s", times, t)
             claims = [c.claim for c in read_claims(data / "claims_train.jsonl")[: args.claims]]
             session.check(claims[0])  # load the verifier before timing
-            seconds = _check_all(session, claims)
-            # the previous path in the same run: no verdict head, so sentences only and the
-            # threshold rule (what synth check did before the head)
+            seconds, labels = _check_all(session, claims)
+            # the previous paths in the same run: the verifier in fp32 (where the default
+            # computes in bf16), and no verdict head, so sentences only and the threshold
+            # rule (what synth check did before the head)
+            scorer = checker.scorer
+            precision = getattr(scorer, "precision", "fp32")
+            bf16 = use_bf16(precision) if isinstance(scorer, HFNLIScorer) else False
+            if isinstance(scorer, HFNLIScorer):
+                scorer.precision = "fp32"
+            fp32_seconds, fp32_labels = _check_all(session, claims)
+            if isinstance(scorer, HFNLIScorer):
+                scorer.precision = precision
             head, checker.head = checker.head, None
-            rule_seconds = _check_all(session, claims)
+            rule_seconds, _ = _check_all(session, claims)
             checker.head = head
             passages = session.store.count_passages()
     print(
@@ -93,6 +104,12 @@ def main() -> None:
                 **times,
                 "check_s": round(seconds, 2),
                 "claims_per_s": round(len(claims) / seconds, 2),
+                "precision": "bf16" if bf16 else "fp32",
+                "fp32_check_s": round(fp32_seconds, 2),
+                "fp32_claims_per_s": round(len(claims) / fp32_seconds, 2),
+                "labels_differing_from_fp32": sum(
+                    a != b for a, b in zip(labels, fp32_labels, strict=True)
+                ),
                 "without_head_check_s": round(rule_seconds, 2),
                 "without_head_claims_per_s": round(len(claims) / rule_seconds, 2),
                 "top_k": settings.retrieve.top_k,

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast, get_args
 
 from synth.core.errors import BadInput, SynthError
 from synth.core.models import DEFAULT_VERIFIER
+from synth.core.settings import Precision
 
 if TYPE_CHECKING:
     from synth.api.session import Session
@@ -118,9 +119,10 @@ def data_folder(data: Path | None, settings: Settings) -> Path:
 
 def build_model(
     session: Session, data: Path | None = None, snli: Path | None = None,
-    name: str = DEFAULT_VERIFIER, seed: int = 0,
+    name: str = DEFAULT_VERIFIER, seed: int = 0, precision: str = "fp32",
 ) -> dict[str, Any]:  # fmt: skip
-    """Train the default verifier, fit its verdict head, save it with its model card.
+    """Train the default verifier, fit its verdict head, save it with its model card
+    (``precision``: the training's arithmetic, see :class:`synth.verify.train.BuildOptions`).
 
     Returns:
         Its metadata (held-out figures, verdict head, ``train_seconds``).
@@ -128,8 +130,10 @@ def build_model(
     from synth.evaluate.build import build_default
     from synth.verify.train import BuildOptions
 
+    if precision not in get_args(Precision):
+        raise BadInput(f"unknown precision {precision!r}", "use fp32, bf16 or auto")
     options = BuildOptions(name=name, data=data_folder(data, session.settings), snli=snli,
-                           seed=seed)  # fmt: skip
+                           seed=seed, precision=cast(Precision, precision))  # fmt: skip
     return build_default(options, session.settings, session.progress)
 
 

@@ -212,7 +212,7 @@ def configured_checker(
     if scorer is None:
         scorer = HFNLIScorer(
             settings.verify.model, models_dir or settings.models_dir, settings.verify.batch_size,
-            settings.verify.max_length,
+            settings.verify.max_length, settings.verify.precision,
         )  # fmt: skip
     if embedder is None:
         embedder = SentenceTransformerEmbedder(settings.embed.model, settings.embed.batch_size)

@@ -30,6 +30,11 @@ def build(
         DEFAULT_VERIFIER, metavar="NAME", help="Save as SYNTH_HOME/models/NAME."
     ),
     seed: int = typer.Option(0, help="Seed for sampling, shuffling and initialisation."),
+    precision: str = typer.Option(
+        "fp32",
+        help="Training arithmetic: fp32 (the shipped weights), bf16 or auto (bf16 "
+        "where the CPU has it natively: faster, other weights).",
+    ),
 ) -> None:
     """Build the default verifier offline: train it on the data sets of its recipe, fit
     its verdict head on held-out calibration claims, and report its held-out figures.
@@ -37,7 +42,7 @@ def build(
     Example: synth models build --data ../shared/data
     """
     with session() as s:
-        metadata = s.build_model(data=data, snli=snli, name=name, seed=seed)
+        metadata = s.build_model(data=data, snli=snli, name=name, seed=seed, precision=precision)
         folder = s.settings.models_dir / name
     out = console()
     out.print(

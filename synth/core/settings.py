@@ -115,6 +115,9 @@ class RetrieveSettings(BaseModel):
     )
 
 
+Precision = Literal["auto", "fp32", "bf16"]  # the verifier's arithmetic (synth.verify.nli)
+
+
 class VerifySettings(BaseModel):
     model: str = Field(
         default="synth-nli-minilm",
@@ -126,6 +129,11 @@ class VerifySettings(BaseModel):
         default=0.4, gt=0, lt=1, description="Least probability for SUPPORTED/REFUTED."
     )
     max_claim_chars: int = Field(default=1000, ge=10)
+    precision: Precision = Field(
+        default="auto",
+        description="Verifier arithmetic: bf16 where the CPU computes it natively (auto), "
+        "or always fp32 / bf16.",
+    )
 
 
 class ReportSettings(BaseModel):

@@ -91,6 +91,9 @@ def fitted_head(
 ) -> dict[str, Any]:  # fmt: skip
     """The verdict head fitted for ``model`` on the calibration claims, as metadata."""
     started = time.monotonic()
+    # fitted on fp32 scores, so that a build gives the same head whatever the CPU
+    verify = settings.verify.model_copy(update={"precision": "fp32"})
+    settings = settings.model_copy(update={"verify": verify})
     rows = calibration_rows(model, data, settings, seed, progress, features)
     return {"verdict_head": {**head_metadata(rows, features),
                              "seconds": round(time.monotonic() - started, 1)}}  # fmt: skip

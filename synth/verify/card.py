@@ -63,7 +63,7 @@ def render_card(meta: dict[str, Any]) -> str:
         f"temperature {float(meta.get('temperature', 1.0)):.3f}",
         f"- built with: `{meta.get('command', 'synth models build --data DIR')}` in "
         f"{float(meta.get('train_seconds', 0)) / 60:.0f} min on {meta.get('threads', '?')} "
-        "CPU threads",
+        f"CPU threads, trained in {meta.get('train_precision', 'fp32')}",
         f"- recipe: {_recipe(meta)}",
         "",
         "## Training data",

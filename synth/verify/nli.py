@@ -17,6 +17,7 @@ import numpy as np
 
 from synth.core.errors import SynthError
 from synth.core.models import check_files, load_error, quiet_transformers, resolve_model
+from synth.core.settings import Precision
 from synth.verify.aggregate import FEATURES, Gates
 from synth.verify.calibration import FloatArray, softmax
 from synth.verify.head import Head
@@ -50,6 +51,28 @@ def read_metadata(folder: Path) -> dict[str, Any] | None:
             "rebuild the model (synth models build) or remove the folder",
         )
     return data
+
+
+def use_bf16(precision: Precision) -> bool:
+    """Whether the verifier computes in bf16: asked for, or ``auto`` on a CPU with native
+    bf16 arithmetic (AVX-512 BF16 or AMX), where it scores about twice as fast as fp32
+    and moves probabilities by less than 0.01 (README, "The default verifier"). Elsewhere
+    bf16 would be emulated and slower, so ``auto`` keeps fp32.
+
+    Args:
+        precision: ``auto``, ``fp32`` or ``bf16``.
+
+    Returns:
+        True for bf16 autocast.
+    """
+    if precision != "auto":
+        return precision == "bf16"
+    import torch
+
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch without the oneDNN query
+        return False
 
 
 def premise_text(title: str, passage: str) -> str:
@@ -110,12 +133,13 @@ class HFNLIScorer(NLIScorer):
 
     def __init__(
         self, name: str, models_dir: Path | None = None, batch_size: int = 16,
-        max_length: int = 256,
+        max_length: int = 256, precision: Precision = "fp32",
     ) -> None:  # fmt: skip
         self.name = name
         self.reference = resolve_model(name, models_dir)
         self.batch_size = batch_size
         self.max_length = max_length
+        self.precision = precision
         self.temperature = 1.0
         self.metadata: dict[str, Any] = read_metadata(Path(self.reference)) or {}
         self.temperature = float(self.metadata.get("temperature", 1.0))
@@ -158,13 +182,15 @@ class HFNLIScorer(NLIScorer):
         return self._loaded
 
     def logits(self, pairs: Sequence[tuple[str, str]]) -> FloatArray:
-        """Raw model-order logits, batched (longest pairs together to pad less)."""
+        """Raw model-order logits, batched (longest pairs together to pad less), in bf16
+        autocast when :func:`use_bf16` says so (the weights stay fp32)."""
         import torch
 
         tokenizer, model, _ = self._load()
         out = np.zeros((len(pairs), len(model.config.id2label)), dtype=np.float64)
         by_length = sorted(range(len(pairs)), key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
-        with torch.inference_mode():
+        bf16 = use_bf16(self.precision)
+        with torch.inference_mode(), torch.autocast("cpu", torch.bfloat16, enabled=bf16):
             for start in range(0, len(by_length), self.batch_size):
                 chunk = by_length[start : start + self.batch_size]
                 encoded = tokenizer(

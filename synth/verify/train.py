@@ -35,13 +35,13 @@ from synth.core.models import (
     resolve_model,
 )
 from synth.core.progress import NoProgress, ProgressSink
-from synth.core.settings import Settings
+from synth.core.settings import Precision, Settings
 from synth.verify.batching import bucket_batches
 from synth.verify.calibration import fit_temperature, softmax
 from synth.verify.card import CARD, render_card
 from synth.verify.datasets import Pair, fetch_snli
 from synth.verify.metrics import expected_calibration_error
-from synth.verify.nli import LABELS, METADATA, HFNLIScorer
+from synth.verify.nli import LABELS, METADATA, HFNLIScorer, use_bf16
 from synth.verify.recipe import (
     DEFAULT_RECIPE,
     DataPaths,
@@ -68,6 +68,10 @@ class BuildOptions:
     calib_snli_pairs: int = 1_000
     test_snli_pairs: int = 2_000
     freeze_embeddings: bool = True  # 15% faster on CPU; the vocabulary is kept as it was
+    # fp32 makes the shipped weights again; bf16 (autocast: weights and optimiser stay
+    # fp32) trains 1.3-1.5 times faster on a CPU with native bf16, other weights; the card
+    # records what the build used
+    precision: Precision = "fp32"
     seed: int = 0
 
 
@@ -126,6 +130,7 @@ def _train_stage(
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimiser, schedule)
     model.train()
     task = f"training: {stage.name}"
+    bf16 = use_bf16(options.precision)
     for step, batch in enumerate(batches):
         encoded = tokenizer(
             [p.premise for p in batch],
@@ -135,7 +140,8 @@ def _train_stage(
             max_length=options.max_length,
             return_tensors="pt",
         )
-        loss = model(**encoded, labels=torch.tensor([p.label for p in batch])).loss
+        with torch.autocast("cpu", torch.bfloat16, enabled=bf16):
+            loss = model(**encoded, labels=torch.tensor([p.label for p in batch])).loss
         if not math.isfinite(loss.item()):
             raise SynthError(
                 f"training diverged at step {step} of stage {stage.name}",
@@ -247,6 +253,7 @@ def build_verifier(
             },
             "held_out": held_out,
             "threads": _threads(),
+            "train_precision": "bf16" if use_bf16(options.precision) else "fp32",
         }
         write_json(staging / METADATA, metadata)
         if finish is not None:

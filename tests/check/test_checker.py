@@ -14,7 +14,7 @@ import pytest
 from fakes import HashingEmbedder, PhraseScorer, add_paper
 from schemas import SCHEMAS
 
-from synth.check.checker import Checker
+from synth.check.checker import Checker, configured_checker
 from synth.core.errors import SynthError
 from synth.core.serialize import verdict_json
 from synth.core.settings import Settings
@@ -22,6 +22,7 @@ from synth.core.types import Label, NumericStatus
 from synth.corpus.store import Store
 from synth.retrieval.search import Retriever
 from synth.verify.head import Head
+from synth.verify.nli import HFNLIScorer
 
 PAPERS = {
     "phang": (
@@ -219,3 +220,16 @@ def test_calibration_features_are_computed_as_the_head_will_compute_them(
         )
         seen.append(len(scorer.pairs))
     assert seen[1] == seen[0] + 1
+
+
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_the_configured_verifier_computes_in_the_set_precision(
+    tiny_model: Path, tmp_path: Path, precision: str
+) -> None:
+    settings = Settings.model_validate(
+        {"home": tmp_path / "home", "verify": {"model": str(tiny_model), "precision": precision}}
+    )
+    with Store(tmp_path / "db.sqlite") as store:
+        checker = configured_checker(store, settings, embedder=HashingEmbedder())
+        assert isinstance(checker.scorer, HFNLIScorer)
+        assert checker.scorer.precision == precision

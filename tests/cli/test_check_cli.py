@@ -160,6 +160,12 @@ def test_models_need_the_shared_data_folder(tmp_path: Path, command: str) -> Non
     assert "expected scifact/ and claims/ there" in result.output and "--data DIR" in result.output
 
 
+def test_models_build_refuses_an_unknown_precision() -> None:
+    result = runner.invoke(app, ["models", "build", "--precision", "fp16"])
+    assert result.exit_code == 1
+    assert "unknown precision 'fp16'" in result.output and "fp32, bf16 or auto" in result.output
+
+
 def test_eval_scifact_reports_figures(tiny_models: Path, tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
     claims = str(FIXTURES / "scifact" / "claims.jsonl")

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 
 from synth.core.errors import SynthError
-from synth.verify.nli import METADATA, HFNLIScorer, label_order, premise_text, to_synth_order
+from synth.verify.nli import (
+    METADATA,
+    HFNLIScorer,
+    label_order,
+    premise_text,
+    to_synth_order,
+    use_bf16,
+)
 
 
 @pytest.mark.parametrize(
@@ -75,3 +82,20 @@ def test_a_hub_id_that_cannot_load_offline(monkeypatch: pytest.MonkeyPatch) -> N
     scorer = HFNLIScorer("no-such-org/no-such-nli-model")
     with pytest.raises(SynthError, match="cannot load the model"):
         scorer.score([("a", "b")])
+
+
+def test_bf16_scores_stay_close_to_fp32(tiny_model: Path) -> None:
+    pairs = [("coffee lowers recall in adults", "coffee helps memory"), ("x", "y")]
+    exact = HFNLIScorer(str(tiny_model)).score(pairs)
+    fast = HFNLIScorer(str(tiny_model), precision="bf16").score(pairs)
+    assert fast.shape == exact.shape
+    assert np.allclose(fast.sum(axis=1), 1.0)
+    assert np.allclose(fast, exact, atol=0.02)
+    assert not np.array_equal(fast, exact)  # bf16 arithmetic did run
+
+
+def test_precision_auto_follows_the_cpu() -> None:
+    import torch
+
+    assert use_bf16("bf16") and not use_bf16("fp32")
+    assert use_bf16("auto") == bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())

@@ -56,6 +56,20 @@ def test_build_is_reproducible_and_reports_held_out_figures(tiny_model: Path) ->
     assert saved["recipe"]["stages"][0]["take"] == {"snli": 12}
 
 
+@pytest.mark.parametrize("precision", ["fp32", "bf16"])
+def test_the_build_trains_in_the_precision_asked_and_records_it(
+    tiny_model: Path, precision: str
+) -> None:
+    settings = Settings()
+    meta = build_verifier(_options(tiny_model, precision=precision), settings)
+    assert meta["train_precision"] == precision
+    saved = json.loads((settings.models_dir / "tiny" / METADATA).read_text())
+    assert saved["train_precision"] == precision and saved["options"]["precision"] == precision
+    weights = (settings.models_dir / "tiny" / "model.safetensors").read_bytes()
+    build_verifier(_options(tiny_model, precision=precision), settings)
+    assert (settings.models_dir / "tiny" / "model.safetensors").read_bytes() == weights
+
+
 def test_weights_ship_in_half_precision_with_a_card_and_hashes(tiny_model: Path) -> None:
     from safetensors import safe_open
 

@@ -84,13 +84,11 @@ def main() -> None:
             # computes in bf16), and no verdict head, so sentences only and the threshold
             # rule (what synth check did before the head)
             scorer = checker.scorer
-            precision = getattr(scorer, "precision", "fp32")
-            bf16 = use_bf16(precision) if isinstance(scorer, HFNLIScorer) else False
-            if isinstance(scorer, HFNLIScorer):
-                scorer.precision = "fp32"
+            if not isinstance(scorer, HFNLIScorer):
+                raise SystemExit("the benchmark times the Hugging Face verifier synth checks with")
+            precision, scorer.precision = scorer.precision, "fp32"
             fp32_seconds, fp32_labels = _check_all(session, claims)
-            if isinstance(scorer, HFNLIScorer):
-                scorer.precision = precision
+            scorer.precision = precision
             head, checker.head = checker.head, None
             rule_seconds, _ = _check_all(session, claims)
             checker.head = head
@@ -104,7 +102,7 @@ def main() -> None:
                 **times,
                 "check_s": round(seconds, 2),
                 "claims_per_s": round(len(claims) / seconds, 2),
-                "precision": "bf16" if bf16 else "fp32",
+                "precision": "bf16" if use_bf16(precision) else "fp32",
                 "fp32_check_s": round(fp32_seconds, 2),
                 "fp32_claims_per_s": round(len(claims) / fp32_seconds, 2),
                 "labels_differing_from_fp32": sum(

@@ -559,6 +559,8 @@ class Store:
 
     def passage_ids(self, keys: list[int]) -> dict[int, str]:
         """The content id of each passage key (keys that no longer exist are left out)."""
+        if not keys:
+            return {}
         sql = f"SELECT rowid, id FROM passages WHERE rowid {IN_KEYS}"
         rows = self._conn.execute(sql, [_int_list(keys)])
         return {int(key): str(ident) for key, ident in rows}

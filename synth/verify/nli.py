@@ -7,6 +7,7 @@ torch and transformers are imported inside the adapter, never at module import."
 
 from __future__ import annotations
 
+import functools
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
@@ -67,6 +68,12 @@ def use_bf16(precision: Precision) -> bool:
     """
     if precision != "auto":
         return precision == "bf16"
+    return _native_bf16()
+
+
+@functools.cache
+def _native_bf16() -> bool:
+    """Whether this CPU computes bf16 natively (asked once: every scoring call needs it)."""
     import torch
 
     try:

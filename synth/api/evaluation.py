@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from synth.core.errors import BadInput, SynthError
 from synth.core.models import DEFAULT_VERIFIER
-from synth.core.settings import Precision
+from synth.core.settings import BUILD_PRECISION, Precision
 
 if TYPE_CHECKING:
     from synth.api.session import Session
@@ -119,7 +119,7 @@ def data_folder(data: Path | None, settings: Settings) -> Path:
 
 def build_model(
     session: Session, data: Path | None = None, snli: Path | None = None,
-    name: str = DEFAULT_VERIFIER, seed: int = 0, precision: str = "fp32",
+    name: str = DEFAULT_VERIFIER, seed: int = 0, precision: str = BUILD_PRECISION,
 ) -> dict[str, Any]:  # fmt: skip
     """Train the default verifier, fit its verdict head, save it with its model card
     (``precision``: the training's arithmetic, see :class:`synth.verify.train.BuildOptions`).

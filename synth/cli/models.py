@@ -10,6 +10,7 @@ import typer
 from synth.cli.common import app, console, handles_errors, session
 from synth.cli.words import Worded, WordedGroup
 from synth.core.models import DEFAULT_VERIFIER
+from synth.core.settings import BUILD_PRECISION
 
 models_app = typer.Typer(
     cls=WordedGroup, help="Build and list the NLI verifier models.", no_args_is_help=True
@@ -31,9 +32,9 @@ def build(
     ),
     seed: int = typer.Option(0, help="Seed for sampling, shuffling and initialisation."),
     precision: str = typer.Option(
-        "fp32",
-        help="Training arithmetic: fp32 (the shipped weights), bf16 or auto (bf16 "
-        "where the CPU has it natively: faster, other weights).",
+        BUILD_PRECISION,
+        help="Training arithmetic: fp32, bf16, or auto (bf16 where the CPU has it "
+        "natively). The default is the shipped weights' own, so the build makes them again.",
     ),
 ) -> None:
     """Build the default verifier offline: train it on the data sets of its recipe, fit

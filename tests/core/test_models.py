@@ -81,3 +81,17 @@ def test_the_shipped_verifier_matches_its_card() -> None:
         assert f"| `{name}` | `{digest}` |" in card
     assert sum((folder / name).stat().st_size for name in on_disk) <= 50 * 2**20
     assert meta["dtype"] == "float16" and meta["verdict_head"]["features"]
+
+
+def test_the_default_build_makes_the_shipped_verifier() -> None:
+    """`synth models build` with its defaults trains what ships: the same recipe, in the
+    same arithmetic (a card written before precision was recorded was trained in fp32)."""
+    from dataclasses import asdict
+
+    from synth.verify.nli import METADATA
+    from synth.verify.recipe import DEFAULT_RECIPE
+    from synth.verify.train import BuildOptions
+
+    meta = json.loads((SHIPPED / DEFAULT_VERIFIER / METADATA).read_text(encoding="utf-8"))
+    assert meta["recipe"] == json.loads(json.dumps(asdict(DEFAULT_RECIPE)))
+    assert meta.get("train_precision", "fp32") == BuildOptions().precision

@@ -118,7 +118,7 @@ class RetrieveSettings(BaseModel):
 Precision = Literal["auto", "fp32", "bf16"]  # the verifier's arithmetic (synth.verify.nli)
 # what `synth models build` trains in by default: the arithmetic the shipped weights were
 # trained in, so that the default build makes them again
-BUILD_PRECISION: Precision = "fp32"
+BUILD_PRECISION: Precision = "bf16"
 
 
 class VerifySettings(BaseModel):

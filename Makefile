@@ -61,7 +61,7 @@ example-reports: setup
 	  $(BIN)/synth audit corpus/demo-report.txt --out-dir reports && \
 	  $(BIN)/synth audit $(SEED_REPORT) --out-dir reports
 
-# Rebuild the default verifier from the shared data (about an hour on 2 CPU cores; see
+# Rebuild the default verifier from the shared data (53 minutes on 2 CPU cores; see
 # README), into SYNTH_HOME/models/synth-nli-minilm, where it takes precedence over the
 # shipped one. `make ship-model` then copies it into the package.
 model: setup

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from synth.core.errors import BadInput, SynthError
 from synth.core.models import DEFAULT_VERIFIER
-from synth.core.settings import BUILD_PRECISION, Precision
+from synth.core.precision import BUILD_PRECISION, Precision
 
 if TYPE_CHECKING:
     from synth.api.session import Session

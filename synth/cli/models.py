@@ -10,7 +10,7 @@ import typer
 from synth.cli.common import app, console, handles_errors, session
 from synth.cli.words import Worded, WordedGroup
 from synth.core.models import DEFAULT_VERIFIER
-from synth.core.settings import BUILD_PRECISION
+from synth.core.precision import BUILD_PRECISION
 
 models_app = typer.Typer(
     cls=WordedGroup, help="Build and list the NLI verifier models.", no_args_is_help=True

@@ -30,6 +30,7 @@ from pydantic_settings import (
 )
 
 from synth.core.config_file import CONFIG_NAME, flatten, nest, read_config
+from synth.core.precision import Precision
 from synth.core.types import content_id
 
 
@@ -113,12 +114,6 @@ class RetrieveSettings(BaseModel):
     reranker: str | None = Field(
         default=None, description="Optional cross-encoder (folder or hub id) to re-rank."
     )
-
-
-Precision = Literal["auto", "fp32", "bf16"]  # the verifier's arithmetic (synth.verify.nli)
-# what `synth models build` trains in by default: the arithmetic the shipped weights were
-# trained in, so that the default build makes them again
-BUILD_PRECISION: Precision = "bf16"
 
 
 class VerifySettings(BaseModel):

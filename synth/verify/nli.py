@@ -18,7 +18,7 @@ import numpy as np
 
 from synth.core.errors import SynthError
 from synth.core.models import check_files, load_error, quiet_transformers, resolve_model
-from synth.core.settings import Precision
+from synth.core.precision import Precision
 from synth.verify.aggregate import FEATURES, Gates
 from synth.verify.calibration import FloatArray, softmax
 from synth.verify.head import Head

@@ -34,8 +34,9 @@ from synth.core.models import (
     quiet_transformers,
     resolve_model,
 )
+from synth.core.precision import BUILD_PRECISION, Precision
 from synth.core.progress import NoProgress, ProgressSink
-from synth.core.settings import BUILD_PRECISION, Precision, Settings
+from synth.core.settings import Settings
 from synth.verify.batching import bucket_batches
 from synth.verify.calibration import fit_temperature, softmax
 from synth.verify.card import CARD, render_card

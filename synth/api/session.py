@@ -502,9 +502,9 @@ class Session:
 
         Args:
             **options: ``data`` (the shared data folder; default ``SYNTH_DATA_DIR``),
-                ``snli``, ``name``, ``seed``, ``precision`` (``fp32``, the default, makes
-                the shipped weights again; ``bf16`` / ``auto`` train faster on a CPU with
-                native bf16).
+                ``snli``, ``name``, ``seed``, ``precision`` (default
+                :data:`synth.core.precision.BUILD_PRECISION`, the shipped weights' own, so
+                the build makes them again; ``fp32`` / ``bf16`` / ``auto``).
 
         Returns:
             The model's metadata (held-out figures, verdict head, build time).
